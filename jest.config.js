@@ -1,0 +1,12 @@
+/** ts-jest in ESM mode: Probot 14 is ESM only. */
+export default {
+  preset: "ts-jest/presets/default-esm",
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json" }],
+  },
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  testTimeout: 30000,
+};

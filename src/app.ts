@@ -1,0 +1,56 @@
+import type { ApplicationFunction, Context, Probot } from "probot";
+import { ConfigLoader, pushTouchesConfig } from "./config/load.js";
+import { MemoryStore, type Store } from "./state/store.js";
+import { handleWorkflowRun } from "./handlers/workflow-run.js";
+import { handleIssueComment } from "./handlers/issue-comment.js";
+import { handleCheckRun } from "./handlers/check-run.js";
+import type { Deps } from "./deps.js";
+
+export interface AppOptions {
+  appId?: number | null;
+  store?: Store;
+  configs?: ConfigLoader;
+  now?: () => Date;
+}
+
+function appIdFromEnv(): number | null {
+  const id = Number(process.env.APP_ID);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/**
+ * The Probot app. Every handler decides from the payload before calling GitHub; an error in one
+ * delivery is logged with its repo and never takes the server down.
+ */
+export function rerunBot(options: AppOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const deps: Deps = {
+      appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
+      store: options.store ?? new MemoryStore(),
+      configs: options.configs ?? new ConfigLoader(),
+      now: options.now ?? (() => new Date()),
+    };
+    const guard =
+      <C extends Context>(name: string, fn: (context: C, deps: Deps) => Promise<void>) =>
+      async (context: C) => {
+        try {
+          await fn(context, deps);
+        } catch (err) {
+          const repo = (context.payload as { repository?: { full_name?: string } }).repository?.full_name;
+          context.log.error({ err, repo, event: name, delivery: context.id }, `${name} handler failed`);
+          throw err; // Probot answers 500, so the failed delivery shows in the app's settings for redelivery.
+        }
+      };
+
+    app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
+    app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
+    app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));
+    app.on("push", async (context) => {
+      const { repository } = context.payload;
+      if (!repository?.owner || !pushTouchesConfig(context.payload)) return;
+      const owner = repository.owner.login ?? repository.owner.name ?? "";
+      if (repository.name === ".github") deps.configs.invalidateOwner(owner);
+      else deps.configs.invalidateRepo(owner, repository.name);
+    });
+  };
+}

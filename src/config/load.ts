@@ -1,0 +1,115 @@
+/**
+ * Reads `.github/rerun.yml` the Probot way (default branch, org `.github` fallback, `_extends`),
+ * validates it, and caches the answer per repo: a busy repo's stream of events then costs about one
+ * read per TTL instead of one or two per event. `push` events that touch the file invalidate it.
+ */
+import type { ProbotOctokit } from "probot";
+import { validateConfig } from "./validate.js";
+import type { RerunConfig } from "./schema.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export const CONFIG_FILE = "rerun.yml";
+export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+export type LoadedConfig =
+  | { kind: "ok"; config: RerunConfig; fromFile: boolean }
+  | { kind: "invalid"; errors: string[] };
+
+export interface ConfigCacheOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export class ConfigLoader {
+  readonly #ttlMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #entries = new Map<string, { value: Promise<LoadedConfig>; expires: number }>();
+
+  constructor(options: ConfigCacheOptions = {}) {
+    this.#ttlMs = options.ttlMs ?? 10 * 60 * 1000;
+    this.#maxEntries = options.maxEntries ?? 5_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  static key(owner: string, repo: string): string {
+    return `${owner}/${repo}`.toLowerCase();
+  }
+
+  /** Errors other than a bad file (GitHub down, 5xx) are thrown and never cached. */
+  load(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
+    const key = ConfigLoader.key(owner, repo);
+    const hit = this.#entries.get(key);
+    if (hit && hit.expires > this.#now()) {
+      // Refresh recency for the LRU order.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit.value;
+    }
+    const value = readConfig(octokit, owner, repo);
+    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
+    while (this.#entries.size > this.#maxEntries) {
+      this.#entries.delete(this.#entries.keys().next().value as string);
+    }
+    value.catch(() => {
+      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+    });
+    return value;
+  }
+
+  invalidateRepo(owner: string, repo: string): void {
+    this.#entries.delete(ConfigLoader.key(owner, repo));
+  }
+
+  /** A change to the org's `.github` repo can change every repo's config that falls back to it. */
+  invalidateOwner(owner: string): void {
+    const prefix = `${owner.toLowerCase()}/`;
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+async function readConfig(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
+  let raw: unknown;
+  let fromFile = false;
+  try {
+    const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
+    fromFile = files.some((f) => f.config !== null);
+    raw = fromFile ? config : {};
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // The plugin's parse errors carry no HTTP status; GitHub errors do and are not the file's fault.
+    if (typeof (err as { status?: unknown }).status === "number") throw err;
+    if (/could not be parsed|not an object|extends|directory/i.test(message)) {
+      return { kind: "invalid", errors: [message.replace("[@probot/octokit-plugin-config] ", "")] };
+    }
+    throw err;
+  }
+  const result = validateConfig(raw);
+  return result.ok ? { kind: "ok", config: result.config, fromFile } : { kind: "invalid", errors: result.errors };
+}
+
+/** Does this push change the config of its repo (or, for an org `.github` repo, of the org)? */
+export function pushTouchesConfig(payload: {
+  ref?: string;
+  repository?: { default_branch?: string; name?: string };
+  commits?: { added?: string[]; modified?: string[]; removed?: string[] }[];
+  head_commit?: { added?: string[]; modified?: string[]; removed?: string[] } | null;
+}): boolean {
+  const branch = payload.repository?.default_branch;
+  if (!branch || payload.ref !== `refs/heads/${branch}`) return false;
+  const commits = [...(payload.commits ?? []), ...(payload.head_commit ? [payload.head_commit] : [])];
+  // GitHub lists at most 2,048 commits and may leave file lists out: no list means "maybe".
+  if (commits.length === 0) return true;
+  const orgRepo = payload.repository?.name === ".github";
+  return commits.some((c) =>
+    [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some(
+      (f) => f === CONFIG_PATH || (orgRepo && f.endsWith(".yml")),
+    ),
+  );
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * The server: `npm start`. Probot's own `run` (env, setup mode without credentials, smee proxy,
+ * GHE_HOST) plus a production check before start and a graceful stop on SIGTERM.
+ */
+import { run } from "probot";
+import { readDotenv } from "./dotenv.js";
+import { productionEnvProblems } from "./env-check.js";
+import { rerunBot } from "./app.js";
+
+async function main(): Promise<void> {
+  // Probot applies .env over the environment when it starts; check what it will see.
+  const problems = productionEnvProblems({ ...process.env, ...readDotenv() });
+  if (problems.length > 0) {
+    console.error(`rerun-bot: refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    process.exit(1);
+  }
+  const server = await run(rerunBot());
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`rerun-bot: ${signal}: finishing in-flight deliveries, then stopping`);
+    // Closing the listener waits for open requests to be answered.
+    const forced = setTimeout(() => process.exit(1), 25_000);
+    forced.unref();
+    try {
+      await server.stop();
+      process.exit(0);
+    } catch (err) {
+      console.error("rerun-bot: error while stopping", err);
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("rerun-bot: failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

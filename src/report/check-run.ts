@@ -1,0 +1,109 @@
+/**
+ * The bot's own check run on the head commit of a run it acts on or refuses: what it did and why,
+ * the run's failed jobs, flaky jobs caught, and a "Re-run failed jobs" button. Pure rendering.
+ */
+import type { CheckRunWrite } from "../github/client.js";
+import type { JobFacts, RunFacts } from "../github/facts.js";
+import { isFailedJob } from "../github/facts.js";
+import type { Refusal } from "../policy/limits.js";
+import { mdCode, mdLink, mdText } from "../util/markdown.js";
+import type { FlakyJob } from "../policy/flaky.js";
+
+export const CHECK_NAME = "rerun-bot";
+export const RERUN_ACTION = "rerun-failed";
+const MAX_TABLE_ROWS = 50;
+
+export type Trigger = "auto" | "command" | "button";
+
+export type Outcome =
+  | { kind: "rerun"; trigger: Trigger; by?: string; attempt: number; maxAttempts?: number; why: string; dryRun?: boolean }
+  | { kind: "refused"; refusal: Refusal }
+  | { kind: "error"; message: string; trigger: Trigger; by?: string }
+  | { kind: "config-invalid"; errors: string[] }
+  | { kind: "flaky"; flaky: FlakyJob[]; attempt: number };
+
+export function checkName(run: Pick<RunFacts, "name">): string {
+  return run.name ? `${CHECK_NAME} (${run.name.slice(0, 80)})` : CHECK_NAME;
+}
+
+/** Nothing GitHub would refuse is offered: no button on runs too old, in progress or at the cap. */
+export function offersButton(outcome: Outcome): boolean {
+  if (outcome.kind === "refused") return !["too-old", "in-progress", "rerun-cap", "no-failed-jobs"].includes(outcome.refusal.reason);
+  return outcome.kind === "config-invalid" || outcome.kind === "error";
+}
+
+function title(outcome: Outcome, run: RunFacts): string {
+  switch (outcome.kind) {
+    case "rerun": {
+      const of = outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : "";
+      return `${outcome.dryRun ? "Would re-run" : "Re-ran"} failed jobs: attempt ${outcome.attempt}${of} started`;
+    }
+    case "refused":
+      return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
+    case "error":
+      return "Re-run failed: GitHub error";
+    case "config-invalid":
+      return "Not re-run: .github/rerun.yml is invalid";
+    case "flaky":
+      return outcome.flaky.length > 0
+        ? `${outcome.flaky.length} flaky job${outcome.flaky.length === 1 ? "" : "s"} caught: passed on attempt ${outcome.attempt}`
+        : `Passed on attempt ${run.runAttempt}`;
+  }
+}
+
+const who = (by?: string) => (by ? ` by ${mdCode(by, 40)}` : "");
+
+function summary(outcome: Outcome, run: RunFacts): string {
+  const link = mdLink(`${run.name || "workflow"} #${run.runNumber}`, run.htmlUrl);
+  switch (outcome.kind) {
+    case "rerun": {
+      const how = { auto: "automatically", command: `on a /rerun command${who(outcome.by)}`, button: `on the button${who(outcome.by)}` }[outcome.trigger];
+      return `${outcome.dryRun ? "Dry run: would have re-run" : "Re-ran"} the failed jobs of ${link} ${how} (attempt ${outcome.attempt}${outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : ""}).\n\nWhy: ${mdText(outcome.why)}`;
+    }
+    case "refused":
+      return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
+    case "error":
+      return `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
+    case "config-invalid":
+      return `Did not act on ${link}: the config file has errors. Fix them on the default branch:\n\n${outcome.errors
+        .slice(0, 20)
+        .map((e) => `- ${mdText(e)}`)
+        .join("\n")}`;
+    case "flaky":
+      return outcome.flaky.length > 0
+        ? `${link} passed on attempt ${outcome.attempt}. These jobs failed before and passed on a re-run, so they are flaky:\n\n${outcome.flaky
+            .map((f) => `- ${flakyLine(f)}`)
+            .join("\n")}`
+        : `${link} passed on attempt ${outcome.attempt}; no job both failed and passed.`;
+  }
+}
+
+export function flakyLine(f: FlakyJob): string {
+  const attempts = f.failedAttempts.length === 1 ? `attempt ${f.failedAttempts[0]}` : `attempts ${f.failedAttempts.join(", ")}`;
+  return `${mdCode(f.name)} failed on ${attempts} and passed on attempt ${f.passedAttempt}`;
+}
+
+export function failedJobsTable(jobs: JobFacts[] | null): string | undefined {
+  if (!jobs) return undefined;
+  const failed = jobs.filter(isFailedJob);
+  if (failed.length === 0) return undefined;
+  const rows = failed
+    .slice(0, MAX_TABLE_ROWS)
+    .map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${j.failedStep ? mdText(j.failedStep, 100) : "-"} |`);
+  const more = failed.length > MAX_TABLE_ROWS ? `\n\n…and ${failed.length - MAX_TABLE_ROWS} more.` : "";
+  return `### Failed jobs\n\n| Job | Conclusion | Failed step |\n| --- | --- | --- |\n${rows.join("\n")}${more}`;
+}
+
+export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null): CheckRunWrite {
+  return {
+    name: checkName(run),
+    headSha: run.headSha,
+    externalId: String(run.id),
+    detailsUrl: run.htmlUrl || undefined,
+    conclusion: outcome.kind === "flaky" ? "success" : "neutral",
+    output: { title: title(outcome, run), summary: summary(outcome, run), text: failedJobsTable(jobs) },
+    actions: offersButton(outcome)
+      ? [{ label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: RERUN_ACTION }]
+      : [],
+  };
+}

@@ -1,0 +1,67 @@
+/** The one reply to a comment with `/rerun` commands. Everything echoed is escaped. */
+import { helpText, type Command } from "../commands/parse.js";
+import type { ActionResult } from "../github/reruns.js";
+import type { Action, Plan } from "../policy/command-plan.js";
+import { mdCode, mdLink, mdText } from "../util/markdown.js";
+
+export interface CommandOutcome {
+  command: Command;
+  plan: Plan;
+  results: ActionResult[];
+}
+
+export function usageBlock(): string {
+  // In a fence, so that quoting or pasting this reply never triggers a command.
+  return `\`\`\`\n${helpText()}\n\`\`\``;
+}
+
+function describe(action: Action): string {
+  const run = mdLink(`${action.run.name} #${action.run.runNumber}`, action.run.htmlUrl);
+  const debug = action.debug ? " with debug logging" : "";
+  return action.kind === "rerun-failed"
+    ? `the failed jobs of ${run}${debug}`
+    : `job ${mdCode(action.job.name)} of ${run}${debug}`;
+}
+
+function section(outcome: CommandOutcome, dryRun: boolean): string[] {
+  const { command, plan, results } = outcome;
+  if (command.kind === "help") return ["Usage:", "", usageBlock()];
+  if (command.kind === "invalid") {
+    return [`${mdCode(`/rerun ${command.args}`)} is not a command I know. Usage:`, "", usageBlock()];
+  }
+  const lines: string[] = [];
+  const done = results.filter((r) => r.ok);
+  const failed = results.filter((r): r is ActionResult & { ok: false } => !r.ok);
+  if (done.length > 0) {
+    lines.push(dryRun ? "Dry run, would re-run:" : "Re-running:");
+    lines.push(...done.map((r) => `- ${describe(r.action)}`));
+  }
+  if (failed.length > 0) {
+    lines.push("GitHub did not re-run:");
+    lines.push(...failed.map((r) => `- ${describe(r.action)}: ${mdText(r.error.message)}`));
+  }
+  if (plan.notes.length > 0) {
+    lines.push(done.length + failed.length > 0 ? "Not re-run:" : "Nothing re-run:");
+    lines.push(...plan.notes.map((n) => `- ${mdText(n)}`));
+  }
+  return lines;
+}
+
+export function renderReply(outcomes: CommandOutcome[], dryRun = false): string {
+  return outcomes
+    .map((o) => section(o, dryRun).join("\n"))
+    .join("\n\n");
+}
+
+export function renderPermissionRefusal(login: string, needed: string, role: string | null): string {
+  return `${mdCode(login, 40)} needs the ${mdText(needed)} role or higher on this repository to use \`/rerun\`; GitHub reports ${
+    role ? `the ${mdText(role)} role` : "no access (not a collaborator)"
+  }.`;
+}
+
+export function renderConfigInvalid(errors: string[]): string {
+  return `\`.github/rerun.yml\` is invalid, so \`/rerun\` is not run. Fix it on the default branch:\n\n${errors
+    .slice(0, 20)
+    .map((e) => `- ${mdText(e)}`)
+    .join("\n")}`;
+}
