@@ -1,5 +1,6 @@
 import { judgeJobs, judgeLogs, screenRun, needsJobList } from "../src/policy/auto-rerun.js";
 import { auto, daysAgo, job, NOW, run } from "./helpers/facts.js";
+import type { AutoConfig } from "../src/config/schema.js";
 
 describe("screenRun: decided from the payload and config alone", () => {
   test.each([
@@ -29,7 +30,7 @@ describe("screenRun: decided from the payload and config alone", () => {
     ["GitHub's cap", run({ runAttempt: 50 }), { "max-attempts": 50 }, "refuse"],
     ["just below GitHub's cap", run({ runAttempt: 49 }), { "max-attempts": 50 }, "proceed"],
   ])("%s", (_name, r, over, expected) => {
-    expect(screenRun(r, auto(over), NOW).kind).toBe(expected);
+    expect(screenRun(r, auto(over as Partial<AutoConfig>), NOW).kind).toBe(expected);
   });
 
   test("refusals say why", () => {
@@ -81,7 +82,7 @@ describe("judgeJobs: every failed job must be eligible", () => {
     ["patterns set", [job()], { "log-patterns": ["ETIMEDOUT"] }, "check-logs"],
     ["patterns set but job ineligible", [job({ name: "lint" })], { "log-patterns": ["x"], "ignore-jobs": ["lint"] }, "refuse"],
   ])("%s", (_name, jobs, over, expected) => {
-    expect(judgeJobs(jobs, auto(over)).kind).toBe(expected);
+    expect(judgeJobs(jobs, auto(over as Partial<AutoConfig>)).kind).toBe(expected);
   });
 
   test("the refusal names the job and the step", () => {

@@ -78,7 +78,7 @@ async function readConfig(octokit: Octokit, owner: string, repo: string): Promis
   let raw: unknown;
   let fromFile = false;
   try {
-    const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
+    const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH, defaults: (configs) => mergeConfigs(configs) as Record<string, unknown> });
     fromFile = files.some((f) => f.config !== null);
     raw = fromFile ? config : {};
   } catch (err) {
@@ -92,6 +92,23 @@ async function readConfig(octokit: Octokit, owner: string, repo: string): Promis
   }
   const result = validateConfig(raw);
   return result.ok ? { kind: "ok", config: result.config, fromFile } : { kind: "invalid", errors: result.errors };
+}
+
+type Json = unknown;
+const isMap = (v: Json): v is Record<string, Json> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Files listed base first: mappings merge key by key, anything else (lists included) is replaced
+ * by the file that extends, so a repo's `jobs: [...]` replaces the org's rather than adding to it.
+ */
+export function mergeConfigs(configs: Json[]): Json {
+  const merge = (base: Json, over: Json): Json => {
+    if (!isMap(base) || !isMap(over)) return over;
+    const out: Record<string, Json> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = k in out ? merge(out[k], v) : v;
+    return out;
+  };
+  return configs.reduce<Json>((acc, c) => merge(acc, c), {});
 }
 
 /** Does this push change the config of its repo (or, for an org `.github` repo, of the org)? */

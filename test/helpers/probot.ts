@@ -1,0 +1,106 @@
+import { generateKeyPairSync } from "node:crypto";
+import { createRequire } from "node:module";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import { rerunBot } from "../../src/app.js";
+import { ConfigLoader } from "../../src/config/load.js";
+import { MemoryStore } from "../../src/state/store.js";
+import { NOW } from "./facts.js";
+
+export const APP_ID = 4242;
+export const API = "https://api.github.com";
+const require = createRequire(import.meta.url);
+
+let privateKey: string | null = null;
+function key(): string {
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return privateKey;
+}
+
+/**
+ * Probot replaces the `throttle` option wholesale with its own, so `.defaults()` cannot turn it
+ * off: force it in the constructor instead. Unit tests need neither throttling nor retries.
+ */
+class QuickOctokit extends ProbotOctokit {
+  constructor(options: ConstructorParameters<typeof ProbotOctokit>[0] = {}) {
+    super({ ...options, throttle: { ...options.throttle, enabled: false }, retry: { enabled: false } } as never);
+  }
+}
+
+export interface Harness {
+  probot: Probot;
+  store: MemoryStore;
+  configs: ConfigLoader;
+  /** Every GitHub call but installation tokens, as "METHOD /path?query". */
+  calls: string[];
+  bodies: Record<string, unknown[]>;
+  headers: Record<string, Record<string, string>[]>;
+}
+
+export async function harness(options: { now?: Date } = {}): Promise<Harness> {
+  const store = new MemoryStore();
+  const configs = new ConfigLoader();
+  const probot = new Probot({
+    appId: APP_ID,
+    privateKey: key(),
+    Octokit: QuickOctokit,
+    log: (await import("pino")).pino({ level: "silent" }) as never,
+  });
+  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW }));
+  const h: Harness = { probot, store, configs, calls: [], bodies: {}, headers: {} };
+  nock(API)
+    .persist()
+    .post(/\/app\/installations\/\d+\/access_tokens/)
+    .reply(201, { token: "test-token", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+  return h;
+}
+
+/** Registers one expected call; the reply is recorded in `calls` (and the request body in `bodies`). */
+export function expectCall(
+  h: Harness,
+  method: "GET" | "POST" | "PATCH",
+  path: string,
+  status: number,
+  body: unknown = {},
+  headers: Record<string, string> = {},
+) {
+  const [pathOnly, query] = path.split("?");
+  return nock(API)
+    .intercept((uri) => decodeURIComponent(uri.split("?")[0]) === pathOnly && (query === undefined || uri.split("?")[1] === query), method)
+    .reply(function (uri, requestBody) {
+      const key = `${method} ${decodeURIComponent(uri)}`;
+      h.calls.push(key);
+      (h.bodies[key] ??= []).push(requestBody);
+      (h.headers[key] ??= []).push(this.req.headers as Record<string, string>);
+      return [status, body as nock.Body, headers];
+    });
+}
+
+export function config(h: Harness, yaml: string | null, repo = "o/r") {
+  const path = `/repos/${repo}/contents/.github/rerun.yml`;
+  if (yaml === null) {
+    expectCall(h, "GET", path, 404, { message: "Not Found" });
+    expectCall(h, "GET", `/repos/${repo.split("/")[0]}/.github/contents/.github/rerun.yml`, 404, { message: "Not Found" });
+  } else {
+    expectCall(h, "GET", path, 200, yaml, { "content-type": "text/plain; charset=utf-8" });
+  }
+}
+
+type Example = { name: string; examples: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const examples: Example[] = require("@octokit/webhooks-examples/api.github.com/index.json");
+
+export function example(name: string, match: (e: Record<string, any>) => boolean) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const found = examples.find((e) => e.name === name)?.examples.find(match);
+  if (!found) throw new Error(`no ${name} example`);
+  return structuredClone(found);
+}
+
+export function setupNock() {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks().filter((m) => !m.includes("access_tokens"));
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
+}
