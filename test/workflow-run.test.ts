@@ -274,8 +274,8 @@ describe("workflow_run.completed: automatic re-runs", () => {
       expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", "POST /repos/o/r/check-runs"]);
       const check = h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string } };
       expect(check.output.title).toBe("Not re-run: .github/rerun.yml is invalid");
-      expect(check.output.summary).toContain("auto\\.max\\-attempts: must be \\<= 50");
-      expect(check.output.summary).toContain("auto\\.jobz: unknown key");
+      expect(check.output.summary).toContain("auto.max-attempts: must be \\<= 50");
+      expect(check.output.summary).toContain("auto.jobz: unknown key");
     });
 
     test("invalid YAML: reported, not thrown", async () => {

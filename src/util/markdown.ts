@@ -11,10 +11,18 @@ export function truncate(s: string, max: number): string {
 
 /** Plain text with every Markdown and HTML meaning removed; `@` can no longer notify anyone. */
 export function mdText(s: string, max = 300): string {
-  return truncate(s.replace(/[\r\n\t]+/g, " "), max)
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~&"]/g, (c) => `\\${c}`)
-    .replace(/@/g, `@${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`);
+  return (
+    truncate(s.replace(/[\r\n\t]+/g, " "), max)
+      // Inline meaning anywhere: emphasis, code, links, HTML, tables, entities (&#64; is an @).
+      .replace(/[\\`*_{}[\]<>|~&]/g, (c) => `\\${c}`)
+      // Block meaning only at the start: lists, headings, quotes.
+      .replace(/^([-+#>])/, "\\$1")
+      .replace(/^(\d+)([.)])/, "$1\\$2")
+      // Mentions and autolinks.
+      .replace(/@/g, `@${ZWSP}`)
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`)
+  );
 }
 
 /** An inline code span that holds any text safely: its fence is longer than any backtick run inside. */
