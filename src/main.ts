@@ -7,6 +7,7 @@ import { run } from "probot";
 import { readDotenv } from "./dotenv.js";
 import { productionEnvProblems } from "./env-check.js";
 import { rerunBot } from "./app.js";
+import { RerunOctokit } from "./github/octokit.js";
 
 async function main(): Promise<void> {
   // Probot applies .env over the environment when it starts; check what it will see.
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
     console.error(`rerun-bot: refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     process.exit(1);
   }
-  const server = await run(rerunBot());
+  const server = await run(rerunBot(), { Octokit: RerunOctokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

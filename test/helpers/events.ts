@@ -1,6 +1,6 @@
 import type { CheckRunRequestedActionEvent, IssueCommentCreatedEvent, WorkflowRunCompletedEvent } from "@octokit/webhooks-types";
 import { daysAgo } from "./facts.js";
-import { APP_ID, example } from "./probot.js";
+import { APP_ID, example } from "./examples.js";
 
 /** GitHub's published examples, pointed at repo o/r with an installation. */
 function retarget<T extends Record<string, any>>(event: T): T { // eslint-disable-line @typescript-eslint/no-explicit-any

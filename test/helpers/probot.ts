@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { rerunBot } from "../../src/app.js";
@@ -7,9 +6,9 @@ import { ConfigLoader } from "../../src/config/load.js";
 import { MemoryStore } from "../../src/state/store.js";
 import { NOW } from "./facts.js";
 
-export const APP_ID = 4242;
+export { APP_ID, example, examples } from "./examples.js";
+import { APP_ID } from "./examples.js";
 export const API = "https://api.github.com";
-const require = createRequire(import.meta.url);
 
 let privateKey: string | null = null;
 function key(): string {
@@ -86,14 +85,6 @@ export function config(h: Harness, yaml: string | null, repo = "o/r") {
   }
 }
 
-type Example = { name: string; examples: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-export const examples: Example[] = require("@octokit/webhooks-examples/api.github.com/index.json");
-
-export function example(name: string, match: (e: Record<string, any>) => boolean) { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const found = examples.find((e) => e.name === name)?.examples.find(match);
-  if (!found) throw new Error(`no ${name} example`);
-  return structuredClone(found);
-}
 
 export function setupNock() {
   beforeAll(() => nock.disableNetConnect());

@@ -1,0 +1,244 @@
+/**
+ * A small fake of GitHub's REST API on 127.0.0.1, serving under /api/v3 the endpoints the bot uses,
+ * with per-repo state set by each test. It records every request and flags any whose method and
+ * path GitHub's REST API does not have (the route list Octokit's REST methods carry).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ProbotOctokit } from "probot";
+
+export interface Recorded {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface RepoState {
+  config: string | null;
+  runs: Json[];
+  jobs: Record<number, Json[]>;
+  logs: Record<number, string>;
+  permissions: Record<string, string>;
+  pulls: Record<number, string>;
+}
+
+/** Answers to force: the next `times` requests matching `method path` get this status and body. */
+interface Injected {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: Json;
+  headers?: Record<string, string>;
+  times: number;
+  delayMs?: number;
+}
+
+function githubRoutes(): { method: string; re: RegExp }[] {
+  const octokit = new ProbotOctokit() as unknown as { rest: Record<string, Record<string, { endpoint?: { DEFAULTS: { method: string; url: string } } }>> };
+  const routes: { method: string; re: RegExp }[] = [];
+  for (const ns of Object.values(octokit.rest)) {
+    for (const fn of Object.values(ns)) {
+      const d = fn.endpoint?.DEFAULTS;
+      if (!d) continue;
+      const pattern = d.url.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\}/g, "[^/]+");
+      routes.push({ method: d.method, re: new RegExp(`^${pattern}$`) });
+    }
+  }
+  return routes;
+}
+
+const ROUTES = githubRoutes();
+export const routeCount = ROUTES.length;
+
+export function isGitHubRoute(method: string, path: string): boolean {
+  return ROUTES.some((r) => r.method === method && r.re.test(path));
+}
+
+export class FakeGitHub {
+  readonly requests: Recorded[] = [];
+  readonly unknownRoutes: string[] = [];
+  readonly repos = new Map<string, RepoState>();
+  readonly checkRuns: Json[] = [];
+  readonly comments: Json[] = [];
+  readonly injected: Injected[] = [];
+  #server: Server;
+  #nextId = 1000;
+
+  constructor() {
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  async start(): Promise<number> {
+    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
+    return this.port;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  repo(fullName: string, state: Partial<RepoState> = {}): RepoState {
+    const repo: RepoState = { config: null, runs: [], jobs: {}, logs: {}, permissions: {}, pulls: {}, ...state };
+    this.repos.set(fullName, repo);
+    return repo;
+  }
+
+  inject(method: string, path: RegExp, status: number, body: Json, options: { times?: number; headers?: Record<string, string>; delayMs?: number } = {}) {
+    this.injected.push({ method, path, status, body, times: options.times ?? 1, headers: options.headers, delayMs: options.delayMs });
+  }
+
+  /** Calls to GitHub's API other than installation tokens, as "METHOD /path". */
+  calls(): string[] {
+    return this.requests.filter((r) => !r.path.includes("/access_tokens") && !r.path.startsWith("/_logs")).map((r) => `${r.method} ${r.path}`);
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.unknownRoutes.length = 0;
+    this.repos.clear();
+    this.checkRuns.length = 0;
+    this.comments.length = 0;
+    this.injected.length = 0;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    let body: Json | null = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      body = null;
+    }
+    const url = new URL(req.url ?? "/", "http://x");
+    const method = req.method ?? "GET";
+    const fullPath = url.pathname;
+    if (!fullPath.startsWith("/api/v3/") && !fullPath.startsWith("/_logs/")) {
+      return this.#send(res, 404, { message: "Not Found" });
+    }
+    const path = fullPath.replace(/^\/api\/v3/, "");
+    this.requests.push({ method, path: decodeURIComponent(path) + url.search, headers: req.headers, body });
+    if (!path.startsWith("/_logs/") && !isGitHubRoute(method, path)) {
+      this.unknownRoutes.push(`${method} ${path}`);
+      return this.#send(res, 404, { message: "Not Found (no such GitHub route)" });
+    }
+    const inj = this.injected.find((i) => i.times > 0 && i.method === method && i.path.test(decodeURIComponent(path)));
+    if (inj) {
+      inj.times--;
+      if (inj.delayMs) await new Promise((r) => setTimeout(r, inj.delayMs));
+      if (inj.status > 0) return this.#send(res, inj.status, inj.body, inj.headers);
+    }
+    try {
+      this.#route(method, decodeURIComponent(path), url.searchParams, body, req, res);
+    } catch (err) {
+      this.#send(res, 500, { message: String(err) });
+    }
+  }
+
+  #send(res: ServerResponse, status: number, body: Json | string, headers: Record<string, string> = {}) {
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    res.writeHead(status, {
+      "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  #route(method: string, path: string, query: URLSearchParams, body: Json | null, req: IncomingMessage, res: ServerResponse) {
+    let m: RegExpMatchArray | null;
+    if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return this.#send(res, 201, { token: "ghs_fake", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
+    }
+    if ((m = path.match(/^\/_logs\/(\d+)$/))) {
+      const log = this.#findLog(Number(m[1]));
+      const range = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ""));
+      if (log === null) return this.#send(res, 404, { message: "Not Found" });
+      return range ? this.#send(res, 206, log.slice(-Number(range[1]))) : this.#send(res, 200, log);
+    }
+    m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/);
+    if (!m) return this.#send(res, 404, { message: "Not Found" });
+    const repo = this.repos.get(`${m[1]}/${m[2]}`);
+    const rest = m[3];
+    if (!repo) return this.#send(res, 404, { message: "Not Found" });
+
+    if (method === "GET" && rest === "/contents/.github/rerun.yml") {
+      return repo.config === null ? this.#send(res, 404, { message: "Not Found" }) : this.#send(res, 200, repo.config);
+    }
+    if (method === "GET" && rest === "/actions/runs") {
+      const runs = repo.runs.filter((r) => !query.get("head_sha") || r.head_sha === query.get("head_sha"));
+      return this.#send(res, 200, { total_count: runs.length, workflow_runs: runs });
+    }
+    if ((m = rest.match(/^\/actions\/runs\/(\d+)$/)) && method === "GET") {
+      const run = repo.runs.find((r) => r.id === Number(m![1]));
+      return run ? this.#send(res, 200, run) : this.#send(res, 404, { message: "Not Found" });
+    }
+    if ((m = rest.match(/^\/actions\/runs\/(\d+)\/jobs$/)) && method === "GET") {
+      const jobs = repo.jobs[Number(m[1])] ?? [];
+      const latest = query.get("filter") !== "all";
+      const run = repo.runs.find((r) => r.id === Number(m![1]));
+      const list = latest && run ? jobs.filter((j) => (j.run_attempt ?? 1) === run.run_attempt || !jobs.some((k) => k.name === j.name && (k.run_attempt ?? 1) > (j.run_attempt ?? 1))) : jobs;
+      return this.#send(res, 200, { total_count: list.length, jobs: list });
+    }
+    if ((m = rest.match(/^\/actions\/jobs\/(\d+)\/logs$/)) && method === "GET") {
+      return this.#send(res, 302, "", { location: `http://127.0.0.1:${this.port}/_logs/${m[1]}` });
+    }
+    if ((m = rest.match(/^\/actions\/runs\/(\d+)\/rerun-failed-jobs$/)) && method === "POST") {
+      return this.#rerun(res, repo.runs.find((r) => r.id === Number(m![1])));
+    }
+    if ((m = rest.match(/^\/actions\/jobs\/(\d+)\/rerun$/)) && method === "POST") {
+      const runId = Number(Object.entries(repo.jobs).find(([, jobs]) => jobs.some((j) => j.id === Number(m![1])))?.[0]);
+      return this.#rerun(res, repo.runs.find((r) => r.id === runId));
+    }
+    if ((m = rest.match(/^\/collaborators\/([^/]+)\/permission$/)) && method === "GET") {
+      const perm = repo.permissions[m[1]];
+      return perm ? this.#send(res, 200, { permission: perm === "maintain" ? "write" : perm === "triage" ? "read" : perm, role_name: perm, user: { login: m[1] } }) : this.#send(res, 404, { message: "Not Found" });
+    }
+    if ((m = rest.match(/^\/pulls\/(\d+)$/)) && method === "GET") {
+      const sha = repo.pulls[Number(m[1])];
+      return sha ? this.#send(res, 200, { number: Number(m[1]), head: { sha } }) : this.#send(res, 404, { message: "Not Found" });
+    }
+    if ((m = rest.match(/^\/issues\/(\d+)\/comments$/)) && method === "POST") {
+      this.comments.push({ issue: Number(m[1]), body: body?.body });
+      return this.#send(res, 201, { id: this.#nextId++ });
+    }
+    if (rest.match(/^\/issues\/comments\/\d+\/reactions$/) && method === "POST") return this.#send(res, 201, { id: this.#nextId++ });
+    if (rest === "/check-runs" && method === "POST") {
+      const id = this.#nextId++;
+      this.checkRuns.push({ id, ...body });
+      return this.#send(res, 201, { id });
+    }
+    if ((m = rest.match(/^\/check-runs\/(\d+)$/)) && method === "PATCH") {
+      const check = this.checkRuns.find((c) => c.id === Number(m![1]));
+      if (!check) return this.#send(res, 404, { message: "Not Found" });
+      Object.assign(check, body);
+      return this.#send(res, 200, { id: check.id });
+    }
+    return this.#send(res, 404, { message: "Not Found" });
+  }
+
+  #rerun(res: ServerResponse, run: Json | undefined) {
+    if (!run) return this.#send(res, 404, { message: "Not Found" });
+    if (run.status !== "completed") return this.#send(res, 403, { message: "This workflow is already running" });
+    if (Date.now() - Date.parse(run.created_at) > 30 * 86_400_000) {
+      return this.#send(res, 403, { message: "Unable to retry this workflow run because it was created over a month ago" });
+    }
+    run.status = "queued";
+    run.conclusion = null;
+    run.run_attempt += 1;
+    return this.#send(res, 201, {});
+  }
+
+  #findLog(jobId: number): string | null {
+    for (const repo of this.repos.values()) if (jobId in repo.logs) return repo.logs[jobId];
+    return null;
+  }
+}

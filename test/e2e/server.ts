@@ -1,0 +1,107 @@
+/** Starts the built server (`node lib/main.js`, what `npm start` runs after building) as a real process. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const SECRET = "e2e-webhook-secret-0123456789";
+export const E2E_APP_ID = 31337;
+const MAIN = join(process.cwd(), "lib", "main.js");
+
+let key: string | null = null;
+export function privateKey(): string {
+  key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return key;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export function sign(body: string, secret = SECRET): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+export interface Bot {
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  send(event: string, payload: unknown, options?: { id?: string; signature?: string | null }): Promise<number>;
+  stop(): Promise<number | null>;
+}
+
+export function env(githubPort: number, port: number, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: "production",
+    APP_ID: String(E2E_APP_ID),
+    PRIVATE_KEY: privateKey(),
+    WEBHOOK_SECRET: SECRET,
+    GHE_HOST: `127.0.0.1:${githubPort}`,
+    GHE_PROTOCOL: "http",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
+/** Runs `node lib/main.js` in an empty directory (so no developer's .env is read) until it exits. */
+export function spawnMain(environment: NodeJS.ProcessEnv): { proc: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  if (!existsSync(MAIN)) throw new Error("lib/main.js is missing: run `npm run build` (npm test does)");
+  const cwd = mkdtempSync(join(tmpdir(), "rerun-bot-e2e-"));
+  const proc = spawn(process.execPath, [MAIN], { cwd, env: environment, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout!.on("data", (d) => (out += d));
+  proc.stderr!.on("data", (d) => (out += d));
+  const exit = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  return { proc, output: () => out, exit };
+}
+
+export async function startBot(githubPort: number, extra: Record<string, string | undefined> = {}): Promise<Bot> {
+  const port = await freePort();
+  const { proc, output, exit } = spawnMain(env(githubPort, port, extra));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/ping`);
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not start:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let n = 0;
+  return {
+    port,
+    proc,
+    output,
+    async send(event, payload, options = {}) {
+      const body = JSON.stringify(payload);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "x-github-event": event,
+        "x-github-delivery": options.id ?? `delivery-${Date.now()}-${n++}`,
+      };
+      const signature = options.signature === undefined ? sign(body) : options.signature;
+      if (signature !== null) headers["x-hub-signature-256"] = signature;
+      const r = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: "POST", headers, body });
+      await r.text();
+      return r.status;
+    },
+    async stop() {
+      if (proc.exitCode === null) proc.kill("SIGTERM");
+      return exit;
+    },
+  };
+}
