@@ -14,20 +14,8 @@ function retarget<T extends Record<string, any>>(event: T): T { // eslint-disabl
 
 export function workflowRunEvent(run: Partial<WorkflowRunCompletedEvent["workflow_run"]> = {}): WorkflowRunCompletedEvent {
   const event = retarget(example("workflow_run", (e) => e.action === "completed" && e.workflow_run.conclusion === "success")) as WorkflowRunCompletedEvent;
-  Object.assign(event.workflow_run, {
-    id: 42,
-    name: "CI",
-    path: ".github/workflows/ci.yml",
-    workflow_id: 7,
-    run_number: 12,
-    run_attempt: 1,
-    status: "completed",
-    conclusion: "failure",
-    event: "pull_request",
-    head_branch: "feature",
-    head_sha: "abc123",
-    created_at: daysAgo(1),
-    html_url: "https://github.com/o/r/actions/runs/42",
+  const { repository: _r, head_repository: _h, ...fields } = apiRun();
+  Object.assign(event.workflow_run, fields, {
     pull_requests: [{ number: 5, id: 1, url: "", head: { ref: "feature", sha: "abc123", repo: { id: 1, name: "r", url: "" } }, base: { ref: "main", sha: "def", repo: { id: 1, name: "r", url: "" } } }],
     ...run,
   });
