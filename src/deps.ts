@@ -1,4 +1,3 @@
-import type { Logger } from "pino";
 import type { ConfigLoader } from "./config/load.js";
 import type { Store } from "./state/store.js";
 
@@ -10,8 +9,6 @@ export interface Deps {
   configs: ConfigLoader;
   now: () => Date;
 }
-
-export type Log = Pick<Logger, "info" | "warn" | "error" | "debug">;
 
 const DAY = 24 * 60 * 60;
 /** How long dedupe claims and remembered ids live: past GitHub's 30-day re-run window. */

@@ -13,7 +13,7 @@ export const CONFIG_FILE = "rerun.yml";
 export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
 export type LoadedConfig =
-  | { kind: "ok"; config: RerunConfig; fromFile: boolean }
+  | { kind: "ok"; config: RerunConfig }
   | { kind: "invalid"; errors: string[] };
 
 export interface ConfigCacheOptions {
@@ -76,11 +76,9 @@ export class ConfigLoader {
 
 async function readConfig(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
   let raw: unknown;
-  let fromFile = false;
   try {
     const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH, defaults: (configs) => mergeConfigs(configs) as Record<string, unknown> });
-    fromFile = files.some((f) => f.config !== null);
-    raw = fromFile ? config : {};
+    raw = files.some((f) => f.config !== null) ? config : {};
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The plugin's parse errors carry no HTTP status; GitHub errors do and are not the file's fault.
@@ -91,7 +89,7 @@ async function readConfig(octokit: Octokit, owner: string, repo: string): Promis
     throw err;
   }
   const result = validateConfig(raw);
-  return result.ok ? { kind: "ok", config: result.config, fromFile } : { kind: "invalid", errors: result.errors };
+  return result.ok ? { kind: "ok", config: result.config } : { kind: "invalid", errors: result.errors };
 }
 
 type Json = unknown;

@@ -3,7 +3,7 @@ import type { Action } from "../policy/command-plan.js";
 import type { Store } from "../state/store.js";
 import type { GitHubClient } from "./client.js";
 import { explainGitHubError, type ExplainedError } from "./errors.js";
-import { rememberRerun } from "../report/check-run-writer.js";
+import { rememberRerun } from "../state/reruns.js";
 
 export type ActionResult = { action: Action; ok: true } | { action: Action; ok: false; error: ExplainedError };
 

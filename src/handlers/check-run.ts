@@ -64,8 +64,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
   }
   context.log.info({ repo: fullName, run: runId, user: sender.login, outcome: outcome.kind }, "re-run button");
   try {
-    await deps.store.set(keys.checkRun(fullName, runId), String(checkRun.id), TTL.remember);
-    await writeCheckRun(gh, deps.store, run, outcome);
+    await writeCheckRun(gh, deps.store, run, outcome, null, checkRun.id);
   } catch (err) {
     context.log.error({ repo: fullName, err: explainGitHubError(err).message }, "could not update the check run");
   }

@@ -9,7 +9,8 @@ import { explainGitHubError } from "../github/errors.js";
 import { judgeJobs, judgeLogs, screenRun } from "../policy/auto-rerun.js";
 import { compilePatterns, findPattern, LOG_TAIL_BYTES } from "../policy/log-patterns.js";
 import { findFlaky } from "../policy/flaky.js";
-import { recallRerun, rememberRerun, writeCheckRun } from "../report/check-run-writer.js";
+import { writeCheckRun } from "../report/check-run-writer.js";
+import { rememberRerun, wasRerun } from "../state/reruns.js";
 import { flakyLine, type Outcome } from "../report/check-run.js";
 import { mdLink, mdText } from "../util/markdown.js";
 import { keys, TTL, type Deps } from "../deps.js";
@@ -102,7 +103,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
       return;
     }
     context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1 }, "re-ran failed jobs");
-    await rememberRerun(deps.store, fullName, run.id, auto["max-attempts"]);
+    await rememberRerun(deps.store, fullName, run.id);
     await writeCheckRun(
       gh,
       deps.store,
@@ -129,7 +130,7 @@ async function report(
   context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run.id, reason: outcome.refusal.reason }, "automatic re-run refused");
   await writeCheckRun(gh, deps.store, run, outcome, jobs);
   if (outcome.refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
-    if (await recallRerun(deps.store, `${gh.owner}/${gh.repo}`, run.id)) {
+    if (await wasRerun(deps.store, `${gh.owner}/${gh.repo}`, run.id)) {
       await commentOnPulls(
         gh,
         run,
@@ -148,8 +149,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
   const { owner, repo } = context.repo();
   const fullName = `${owner}/${repo}`;
   // Only runs the bot re-ran: anything else costs nothing.
-  const record = await recallRerun(deps.store, fullName, run.id);
-  if (!record) return;
+  if (!(await wasRerun(deps.store, fullName, run.id))) return;
   if (!(await deps.store.claim(keys.autoEvent(fullName, run.id, run.runAttempt), TTL.claim))) return;
   const gh = gitHubClient(context.octokit, owner, repo);
   const flaky = findFlaky(await gh.listJobs(run.id, "all"));

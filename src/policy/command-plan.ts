@@ -113,5 +113,3 @@ export function planCommand(
     }
   }
 }
-
-export { runLabel };
