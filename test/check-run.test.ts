@@ -10,16 +10,20 @@ const permission = (h: Harness, perm: string, user = "maint") =>
   expectCall(h, "GET", `/repos/o/r/collaborators/${user}/permission`, 200, { permission: perm, role_name: perm });
 const getRun = (h: Harness, over: Record<string, unknown> = {}) => expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun(over));
 const update = (h: Harness) => expectCall(h, "PATCH", "/repos/o/r/check-runs/777", 200, {});
+/** A writer's press of a failed run's button: config, permission, run, re-run, check run update. */
+const pressedByWriter = (h: Harness) => {
+  config(h, null);
+  permission(h, "write");
+  getRun(h);
+  expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+  update(h);
+};
 const updated = (h: Harness) => h.bodies["PATCH /repos/o/r/check-runs/777"][0] as { output: { title: string; summary: string }; actions: unknown[] };
 
 describe("the Re-run failed jobs button", () => {
   test("a maintainer presses it: permission, run, re-run, the same check run updated", async () => {
     const h = await harness();
-    config(h, null);
-    permission(h, "write");
-    getRun(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    update(h);
+    pressedByWriter(h);
     await press(h);
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
@@ -57,11 +61,7 @@ describe("the Re-run failed jobs button", () => {
 
   test("rerequested (GitHub's own Re-run on the bot's check) does the same", async () => {
     const h = await harness();
-    config(h, null);
-    permission(h, "write");
-    getRun(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    update(h);
+    pressedByWriter(h);
     const payload = { ...buttonEvent(), action: "rerequested" };
     delete (payload as { requested_action?: unknown }).requested_action;
     await h.probot.receive({ id: "rr", name: "check_run", payload } as never);
@@ -70,11 +70,7 @@ describe("the Re-run failed jobs button", () => {
 
   test("the same press delivered twice re-runs once", async () => {
     const h = await harness();
-    config(h, null);
-    permission(h, "write");
-    getRun(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    update(h);
+    pressedByWriter(h);
     await press(h, {}, "same");
     await press(h, {}, "same");
     expect(h.calls.filter((c) => c.includes("rerun-failed-jobs"))).toHaveLength(1);

@@ -13,6 +13,14 @@ const pull = (h: Harness) => expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { n
 const runs = (h: Harness, list: unknown[]) =>
   expectCall(h, "GET", "/repos/o/r/actions/runs?head_sha=abc123&per_page=100", 200, { total_count: list.length, workflow_runs: list });
 const reply = (h: Harness) => expectCall(h, "POST", "/repos/o/r/issues/5/comments", 201, {});
+/** The calls every command that gets past the permission check makes, in order. */
+const commandLookups = (h: Harness, list: unknown[], perm = "write") => {
+  config(h, null);
+  reaction(h);
+  permission(h, perm);
+  pull(h);
+  runs(h, list);
+};
 const replyBody = (h: Harness) => (h.bodies["POST /repos/o/r/issues/5/comments"][0] as { body: string }).body;
 
 describe("/rerun on pull requests", () => {
@@ -46,11 +54,7 @@ describe("/rerun on pull requests", () => {
 
   test("/rerun job:<matrix name> --debug re-runs that job with debug logging", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "admin");
-    pull(h);
-    runs(h, [apiRun()]);
+    commandLookups(h, [apiRun()], "admin");
     expectCall(h, "GET", "/repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100", 200, {
       total_count: 2,
       jobs: [apiJob({ id: 100, name: "test (ubuntu-latest, 20)" }), apiJob({ id: 101, name: "build", conclusion: "success" })],
@@ -65,11 +69,7 @@ describe("/rerun on pull requests", () => {
 
   test("an unknown job name gets the names that exist and no re-run", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
-    pull(h);
-    runs(h, [apiRun()]);
+    commandLookups(h, [apiRun()]);
     expectCall(h, "GET", "/repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100", 200, {
       total_count: 1,
       jobs: [apiJob({ name: "unit" })],
@@ -159,11 +159,7 @@ describe("/rerun on pull requests", () => {
     ["at GitHub's cap", { run_attempt: 50 }, "at most 50 re-runs"],
   ])("a run %s is explained, not sent to GitHub", async (_name, over, words) => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
-    pull(h);
-    runs(h, [apiRun(over)]);
+    commandLookups(h, [apiRun(over)]);
     reply(h);
     await say(h, "/rerun workflow:CI");
     expect(h.calls.some((c) => c.startsWith("POST /repos/o/r/actions"))).toBe(false);
@@ -172,11 +168,7 @@ describe("/rerun on pull requests", () => {
 
   test("a GitHub refusal is reported in plain words", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
-    pull(h);
-    runs(h, [apiRun()]);
+    commandLookups(h, [apiRun()]);
     expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 403, { message: "This workflow is already running" });
     reply(h);
     await say(h, "/rerun");
@@ -232,11 +224,7 @@ describe("/rerun on pull requests", () => {
 
   test("the same comment delivered twice acts once", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
-    pull(h);
-    runs(h, [apiRun()]);
+    commandLookups(h, [apiRun()]);
     expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
     reply(h);
     await say(h, "/rerun");
@@ -247,11 +235,7 @@ describe("/rerun on pull requests", () => {
 
   test("two commands in one comment: one reply, no duplicate re-run", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
-    pull(h);
-    runs(h, [apiRun()]);
+    commandLookups(h, [apiRun()]);
     expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
     reply(h);
     await say(h, "/rerun\n/rerun workflow:CI");
