@@ -13,6 +13,12 @@ export interface AppOptions {
   now?: () => Date;
 }
 
+/** CONFIG_TTL_SECONDS: how long a repo's parsed config is trusted without asking GitHub (0..3600). */
+export function configTtlMs(env: NodeJS.ProcessEnv = process.env): number {
+  const s = Number(env.CONFIG_TTL_SECONDS ?? 600);
+  return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1000 : 600_000;
+}
+
 function appIdFromEnv(): number | null {
   const id = Number(process.env.APP_ID);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
@@ -27,7 +33,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
       store: options.store ?? new MemoryStore(),
-      configs: options.configs ?? new ConfigLoader(),
+      configs: options.configs ?? new ConfigLoader({ ttlMs: configTtlMs() }),
       now: options.now ?? (() => new Date()),
     };
     const guard =

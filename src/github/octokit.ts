@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { ConditionalCache, conditionalContents } from "./conditional.js";
 
 type Options = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type RetryInfo = { request: { retryCount: number }; method: string; url: string };
@@ -6,12 +7,16 @@ type RetryInfo = { request: { retryCount: number }; method: string; url: string 
 /** Seconds the bot waits at most for GitHub's secondary rate limit before giving up on a call. */
 export const MAX_SECONDARY_WAIT_S = 60;
 
+/** ETags of config files, shared by every installation's Octokit in this process. */
+export const contentsCache = new ConditionalCache();
+
 /**
- * Probot's Octokit, except that a secondary rate limit is waited out once (GitHub's retry-after,
- * when short) instead of failing the call. Probot sets `throttle` wholesale after `.defaults()`,
- * so this is applied in the constructor, on top of whatever Probot passed.
+ * Probot's Octokit, plus conditional GETs of config files (a 304 costs no rate limit), and a
+ * secondary rate limit waited out once (GitHub's retry-after, when short) instead of failing the
+ * call. Probot sets `throttle` wholesale after `.defaults()`, so that is applied in the
+ * constructor, on top of whatever Probot passed.
  */
-export class RerunOctokit extends ProbotOctokit {
+export class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(contentsCache)) {
   constructor(options: Options = {}) {
     const throttle = (options as { throttle?: Record<string, unknown> }).throttle ?? {};
     super({

@@ -3,6 +3,7 @@
  * with per-repo state set by each test. It records every request and flags any whose method and
  * path GitHub's REST API does not have (the route list Octokit's REST methods carry).
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProbotOctokit } from "probot";
@@ -171,7 +172,10 @@ export class FakeGitHub {
     if (!repo) return this.#send(res, 404, { message: "Not Found" });
 
     if (method === "GET" && rest === "/contents/.github/rerun.yml") {
-      return repo.config === null ? this.#send(res, 404, { message: "Not Found" }) : this.#send(res, 200, repo.config);
+      if (repo.config === null) return this.#send(res, 404, { message: "Not Found" });
+      const etag = `"${createHash("sha1").update(repo.config).digest("hex")}"`;
+      if (req.headers["if-none-match"] === etag) return this.#send(res, 304, "");
+      return this.#send(res, 200, repo.config, { etag });
     }
     if (method === "GET" && rest === "/actions/runs") {
       const runs = repo.runs.filter((r) => !query.get("head_sha") || r.head_sha === query.get("head_sha"));

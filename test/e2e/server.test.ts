@@ -203,6 +203,21 @@ describe("hardening", () => {
   });
 });
 
+describe("config refresh", () => {
+  test("after the TTL the config is asked for conditionally: 304, no rate limit spent, same config", async () => {
+    const own = await startBot(github.port, { CONFIG_TTL_SECONDS: "0" });
+    try {
+      github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [90, 91, 92].map((id) => failedRun({ id })) });
+      for (const id of [90, 91, 92]) expect(await own.send("workflow_run", event({ id }))).toBe(200);
+      const reads = github.requests.filter((r) => r.path.startsWith("/repos/o/r/contents/"));
+      expect(reads.map((r) => r.headers["if-none-match"] === undefined)).toEqual([true, false, false]);
+      expect(github.calls().filter((c) => c.includes("rerun-failed-jobs"))).toHaveLength(3);
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
+});
+
 describe("startup and shutdown", () => {
   test.each([
     ["APP_ID", { APP_ID: undefined }, "APP_ID is missing"],
