@@ -5,6 +5,7 @@ import { handleWorkflowRun } from "./handlers/workflow-run.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
 import type { Deps } from "./deps.js";
+import { skipEventsThatNeedNoAction } from "./prefilter.js";
 
 export interface AppOptions {
   appId?: number | null;
@@ -48,6 +49,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
         }
       };
 
+    skipEventsThatNeedNoAction(app.webhooks, deps.appId);
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
     app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));

@@ -117,12 +117,17 @@ describe("hardening", () => {
   test("unsigned and wrongly signed deliveries: 4xx and no GitHub call", async () => {
     github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [failedRun()] });
     const payload = event();
-    const statuses = [
+    const statuses: number[] = [
       await bot.send("workflow_run", payload, { signature: null }),
       await bot.send("workflow_run", payload, { signature: sign(JSON.stringify(payload), "wrong-secret") }),
       await bot.send("workflow_run", payload, { signature: "sha256=00" }),
       await bot.send("workflow_run", payload, { signature: sign(JSON.stringify({ ...payload, action: "x" })) }),
     ];
+    // Events the bot ignores are answered early, but never before their signature is checked.
+    const quiet = workflowRunEvent({ conclusion: "success" });
+    statuses.push(await bot.send("workflow_run", quiet, { signature: null }));
+    statuses.push(await bot.send("workflow_run", quiet, { signature: sign(JSON.stringify(quiet), "wrong-secret") }));
+    statuses.push(await bot.send("issue_comment", commentEvent("LGTM"), { signature: "sha256=00" }));
     for (const s of statuses) expect(s).toBeGreaterThanOrEqual(400);
     for (const s of statuses) expect(s).toBeLessThan(500);
     expect(github.requests).toEqual([]);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 export const SECRET = "e2e-webhook-secret-0123456789";
 export const E2E_APP_ID = 31337;
-const MAIN = join(process.cwd(), "lib", "main.js");
+export const MAIN = join(process.cwd(), "lib", "main.js");
 
 let key: string | null = null;
 export function privateKey(): string {
@@ -56,10 +56,13 @@ export function env(githubPort: number, port: number, extra: Record<string, stri
 }
 
 /** Runs `node lib/main.js` in an empty directory (so no developer's .env is read) until it exits. */
-export function spawnMain(environment: NodeJS.ProcessEnv): { proc: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  if (!existsSync(MAIN)) throw new Error("lib/main.js is missing: run `npm run build` (npm test does)");
+export function spawnMain(
+  environment: NodeJS.ProcessEnv,
+  script = MAIN,
+): { proc: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` (npm test does)`);
   const cwd = mkdtempSync(join(tmpdir(), "rerun-bot-e2e-"));
-  const proc = spawn(process.execPath, [MAIN], { cwd, env: environment, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [script], { cwd, env: environment, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
@@ -67,9 +70,9 @@ export function spawnMain(environment: NodeJS.ProcessEnv): { proc: ChildProcess;
   return { proc, output: () => out, exit };
 }
 
-export async function startBot(githubPort: number, extra: Record<string, string | undefined> = {}): Promise<Bot> {
+export async function startBot(githubPort: number, extra: Record<string, string | undefined> = {}, script = MAIN): Promise<Bot> {
   const port = await freePort();
-  const { proc, output, exit } = spawnMain(env(githubPort, port, extra));
+  const { proc, output, exit } = spawnMain(env(githubPort, port, extra), script);
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {

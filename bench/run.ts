@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: the bot and an empty Probot app (same Probot install, same start-up) served the
+ * same signed webhooks from loopback, in alternating rounds; then GitHub calls per event type,
+ * counted by the fake GitHub. Bounded in time; prints a Markdown table.
+ */
+import { readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { FakeGitHub } from "../test/e2e/fake-github.js";
+import { E2E_APP_ID, startBot, type Bot } from "../test/e2e/server.js";
+import { apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const PER_ROUND = Number(process.env.BENCH_EVENTS ?? 1500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DEADLINE = Date.now() + Number(process.env.BENCH_MAX_SECONDS ?? 240) * 1000;
+
+const recent = () => new Date(Date.now() - 3_600_000).toISOString();
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Events that need no action from the bot: a passing run, a plain comment, another app's check run. */
+function noActionEvents(): [string, unknown][] {
+  const other = buttonEvent({ appId: E2E_APP_ID + 1 });
+  return [
+    ["workflow_run", workflowRunEvent({ conclusion: "success", created_at: recent() })],
+    ["issue_comment", commentEvent("Looks good to me, thanks!")],
+    ["check_run", { ...other, action: "completed" }],
+  ];
+}
+
+interface Round {
+  seconds: number;
+  latencies: number[];
+  rss: number;
+  errors: number;
+}
+
+async function round(target: Bot, events: [string, unknown][]): Promise<Round> {
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < PER_ROUND) {
+        const [name, payload] = events[next++ % events.length];
+        const t = performance.now();
+        const status = await target.send(name, payload);
+        latencies.push(performance.now() - t);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies, rss: rssMiB(target.proc.pid!), errors };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function throughput(github: FakeGitHub) {
+  const bot = await startBot(github.port);
+  const empty = await startBot(github.port, {}, join(process.cwd(), "build-bench", "bench", "empty-app.js"));
+  const events = noActionEvents();
+  const results = { bot: [] as Round[], empty: [] as Round[] };
+  try {
+    // Warm both up (JIT, connection pools), then alternate which goes first.
+    console.error("warming up");
+    await round(bot, events);
+    await round(empty, events);
+    for (let i = 0; i < ROUNDS && Date.now() < DEADLINE; i++) {
+      const order: ["bot" | "empty", Bot][] = i % 2 === 0 ? [["bot", bot], ["empty", empty]] : [["empty", empty], ["bot", bot]];
+      for (const [name, target] of order) results[name].push(await round(target, events));
+      console.error(`round ${i + 1}/${ROUNDS} done`);
+    }
+  } finally {
+    console.error("stopping");
+    await bot.stop();
+    await empty.stop();
+    console.error("stopped");
+  }
+  const sum = (rs: Round[]) => {
+    const events = rs.length * PER_ROUND;
+    const seconds = rs.reduce((s, r) => s + r.seconds, 0);
+    const latencies = rs.flatMap((r) => r.latencies);
+    return {
+      perSecond: events / seconds,
+      p50: pct(latencies, 50),
+      p99: pct(latencies, 99),
+      rss: Math.max(...rs.map((r) => r.rss)),
+      errors: rs.reduce((s, r) => s + r.errors, 0),
+      rounds: rs.length,
+    };
+  };
+  return { bot: sum(results.bot), empty: sum(results.empty), githubCalls: github.calls().length };
+}
+
+/**
+ * GitHub calls per event, by type, counted by the fake (installation tokens apart). Writes go
+ * through Probot's real throttling (one write per second per installation, three seconds for
+ * comments), so the write-heavy rows send fewer events.
+ */
+async function callsPerEvent(github: FakeGitHub) {
+  const bot = await startBot(github.port);
+  const rows: { event: string; n: number; calls: number; detail: string }[] = [];
+  const measure = async (event: string, n: number, send: (i: number) => Promise<void>) => {
+    github.requests.length = 0;
+    for (let i = 0; i < n; i++) await send(i);
+    const calls = github.calls();
+    const kinds = new Map<string, number>();
+    for (const c of calls) {
+      const kind = c
+        .replace(/\?.*$/, "")
+        .replace(/\/\d+/g, "/{id}")
+        .replace(/\/collaborators\/[^/]+/, "/collaborators/{user}");
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    const detail = [...kinds].map(([k, v]) => `${k} ×${(v / n).toFixed(2)}`).join("; ");
+    rows.push({ event, n, calls: calls.length / n, detail: detail || "none" });
+    console.error(`measured: ${event}`);
+  };
+  try {
+    const repo = github.repo("o/r", { config: "auto:\n  enabled: true\n", permissions: { maint: "write" }, pulls: { 5: "abc123" } });
+    await measure("successful run", 50, async (i) => {
+      await bot.send("workflow_run", workflowRunEvent({ id: 10_000 + i, conclusion: "success", created_at: recent() }));
+    });
+    await measure("failed run (auto re-run, no job rules)", 20, async (i) => {
+      repo.runs.push(apiRun({ id: 20_000 + i, created_at: recent() }));
+      await bot.send("workflow_run", workflowRunEvent({ id: 20_000 + i, created_at: recent() }));
+    });
+    await measure("failed run, attempt 2 of 3 (check run updated)", 10, async (i) => {
+      await bot.send("workflow_run", workflowRunEvent({ id: 20_000 + i, run_attempt: 2, created_at: recent() }));
+    });
+    repo.runs = [apiRun({ id: 30_000, created_at: recent() })];
+    await measure("/rerun (one failed workflow)", 4, async (i) => {
+      Object.assign(repo.runs[0], { status: "completed", conclusion: "failure", run_attempt: 1 });
+      await bot.send("issue_comment", commentEvent("/rerun", { id: 40_000 + i }));
+    });
+    await measure("plain comment", 50, async (i) => {
+      await bot.send("issue_comment", commentEvent("Thanks, merging after CI.", { id: 50_000 + i }));
+    });
+    await measure("other app's check run", 50, async () => {
+      await bot.send("check_run", buttonEvent({ appId: E2E_APP_ID + 1 }));
+    });
+  } finally {
+    await bot.stop();
+  }
+  return rows;
+}
+
+const github = new FakeGitHub();
+await github.start();
+try {
+  const t = await throughput(github);
+  github.reset();
+  const rows = await callsPerEvent(github);
+  const f = (x: number, d = 0) => x.toFixed(d);
+  const cpu = cpus()[0]?.model ?? "unknown";
+  console.log(`\nMachine: ${cpus().length} × ${cpu}, ${f(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`Load: ${t.bot.rounds} alternating rounds × ${PER_ROUND} no-action webhooks each, ${CONCURRENCY} concurrent, signed, loopback\n`);
+  console.log("| server | events/s | p50 ms | p99 ms | max RSS MiB | non-200 |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const [name, r] of [["empty Probot app", t.empty], ["rerun-bot", t.bot]] as const) {
+    console.log(`| ${name} | ${f(r.perSecond)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.rss, 1)} | ${r.errors} |`);
+  }
+  console.log(`| **ratio bot / empty** | **${f(t.bot.perSecond / t.empty.perSecond, 3)}** (target ≥ 0.95) | | | **${f(t.bot.rss / t.empty.rss, 3)}** (target ≤ 1.15) | |`);
+  console.log(`\nGitHub calls made during the load: ${t.githubCalls}\n`);
+  console.log("| event | events sent | GitHub calls per event | which |");
+  console.log("| --- | ---: | ---: | --- |");
+  for (const r of rows) console.log(`| ${r.event} | ${r.n} | ${f(r.calls, 2)} | ${r.detail} |`);
+} finally {
+  await github.stop();
+}

@@ -1,0 +1,64 @@
+/**
+ * Which webhooks may need the bot, decided from the payload alone. Probot builds an authenticated
+ * Octokit and a Context for every event that has a handler, before the handler can look at it;
+ * for the many events the bot ignores (passing runs, plain comments) that was most of their cost.
+ * The handlers keep their own checks: this is a superset of what they act on, never a narrower rule.
+ */
+import type { Webhooks } from "@octokit/webhooks";
+import { pushTouchesConfig } from "./config/load.js";
+
+type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const FAILED = new Set(["failure", "timed_out", "cancelled"]);
+
+export function mayNeedAction(name: string, payload: Payload, appId: number | null): boolean {
+  if (typeof payload !== "object" || payload === null) return false;
+  switch (name) {
+    case "workflow_run": {
+      const run = payload.workflow_run;
+      if (payload.action !== "completed" || !run) return false;
+      return FAILED.has(run.conclusion) || (run.conclusion === "success" && Number(run.run_attempt) > 1);
+    }
+    case "issue_comment":
+      return (
+        payload.action === "created" &&
+        Boolean(payload.issue?.pull_request) &&
+        typeof payload.comment?.body === "string" &&
+        /\/rerun/i.test(payload.comment.body)
+      );
+    case "check_run":
+      return (
+        (payload.action === "requested_action" || payload.action === "rerequested") &&
+        appId !== null &&
+        payload.check_run?.app?.id === appId
+      );
+    case "push":
+      return pushTouchesConfig(payload);
+    default:
+      return false;
+  }
+}
+
+type Receivable = Pick<Webhooks, "verify" | "verifyAndReceive">;
+
+/**
+ * Answers a correctly signed webhook that needs no action without handing it to Probot. The
+ * signature is always checked first; anything unsigned, wrongly signed or unparsable goes the
+ * usual way and gets Probot's own answer.
+ */
+export function skipEventsThatNeedNoAction(webhooks: Receivable, appId: number | null): void {
+  const receive = webhooks.verifyAndReceive.bind(webhooks);
+  webhooks.verifyAndReceive = async (event) => {
+    let payload: unknown;
+    try {
+      payload = typeof event.payload === "string" ? JSON.parse(event.payload) : event.payload;
+    } catch {
+      return receive(event);
+    }
+    if (!mayNeedAction(event.name, payload as Payload, appId) && typeof event.payload === "string") {
+      const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
+      if (signed) return;
+    }
+    return receive(event);
+  };
+}
