@@ -76,13 +76,11 @@ async function throughput(github: FakeGitHub) {
     for (let i = 0; i < ROUNDS && Date.now() < DEADLINE; i++) {
       const order: ["bot" | "empty", Bot][] = i % 2 === 0 ? [["bot", bot], ["empty", empty]] : [["empty", empty], ["bot", bot]];
       for (const [name, target] of order) results[name].push(await round(target, events));
-      console.error(`round ${i + 1}/${ROUNDS} done`);
+      console.error(`round ${i + 1}/${ROUNDS}`);
     }
   } finally {
-    console.error("stopping");
     await bot.stop();
     await empty.stop();
-    console.error("stopped");
   }
   const sum = (rs: Round[]) => {
     const events = rs.length * PER_ROUND;
@@ -122,7 +120,6 @@ async function callsPerEvent(github: FakeGitHub) {
     }
     const detail = [...kinds].map(([k, v]) => `${k} ×${(v / n).toFixed(2)}`).join("; ");
     rows.push({ event, n, calls: calls.length / n, detail: detail || "none" });
-    console.error(`measured: ${event}`);
   };
   try {
     const repo = github.repo("o/r", { config: "auto:\n  enabled: true\n", permissions: { maint: "write" }, pulls: { 5: "abc123" } });
