@@ -1,6 +1,8 @@
-import type { ApplicationFunction, Context, Probot } from "probot";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { ConfigLoader, pushTouchesConfig } from "./config/load.js";
 import { MemoryStore, type Store } from "./state/store.js";
+import { RedisStore } from "./state/redis-store.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
@@ -20,6 +22,26 @@ export function configTtlMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1000 : 600_000;
 }
 
+/** Redis reconnects every few seconds while down: say so once a minute, not on every attempt. */
+function redisErrorLogger(app: Probot) {
+  let last = 0;
+  return (err: Error) => {
+    if (Date.now() - last < 60_000) return;
+    last = Date.now();
+    app.log.error({ err: err.message }, "Redis unreachable: no re-run until it is back (deliveries that need one fail and can be redelivered)");
+  };
+}
+
+/** GET /health: 200 while the process serves; says whether the shared Redis answers. */
+export function healthHandler(redis: RedisStore | null) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== "GET" || req.url?.split("?")[0] !== "/health") return false;
+    const status = redis ? ((await redis.ping()) ? "ok" : "unreachable") : "not configured";
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, redis: status }));
+    return true;
+  };
+}
+
 function appIdFromEnv(): number | null {
   const id = Number(process.env.APP_ID);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
@@ -30,13 +52,21 @@ function appIdFromEnv(): number | null {
  * delivery is logged with its repo and never takes the server down.
  */
 export function rerunBot(options: AppOptions = {}): ApplicationFunction {
-  return (app: Probot) => {
+  return (app: Probot, { addHandler }: Partial<ApplicationFunctionOptions> = {}) => {
+    // One store for all instances when REDIS_URL is set (Probot then shares its throttling too).
+    const redisUrl = options.store ? undefined : process.env.REDIS_URL;
+    const redis = redisUrl ? new RedisStore(redisUrl, redisErrorLogger(app)) : null;
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
-      store: options.store ?? new MemoryStore(),
-      configs: options.configs ?? new ConfigLoader({ ttlMs: configTtlMs() }),
+      store: options.store ?? redis ?? new MemoryStore(),
+      configs: options.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined }),
       now: options.now ?? (() => new Date()),
     };
+    try {
+      addHandler?.(healthHandler(redis));
+    } catch {
+      // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no /health.
+    }
     const guard =
       <C extends Context>(name: string, fn: (context: C, deps: Deps) => Promise<void>) =>
       async (context: C) => {
@@ -57,8 +87,8 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       const { repository } = context.payload;
       if (!repository?.owner || !pushTouchesConfig(context.payload)) return;
       const owner = repository.owner.login ?? repository.owner.name ?? "";
-      if (repository.name === ".github") deps.configs.invalidateOwner(owner);
-      else deps.configs.invalidateRepo(owner, repository.name);
+      if (repository.name === ".github") await deps.configs.invalidateOwner(owner);
+      else await deps.configs.invalidateRepo(owner, repository.name);
     });
   };
 }

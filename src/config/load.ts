@@ -6,6 +6,7 @@
 import type { ProbotOctokit } from "probot";
 import { validateConfig } from "./validate.js";
 import type { RerunConfig } from "./schema.js";
+import type { Store } from "../state/store.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -20,6 +21,8 @@ export interface ConfigCacheOptions {
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
+  /** Several instances share parsed configs and their invalidation through this store (Redis). */
+  shared?: Store;
 }
 
 export class ConfigLoader {
@@ -27,11 +30,14 @@ export class ConfigLoader {
   readonly #maxEntries: number;
   readonly #now: () => number;
   readonly #entries = new Map<string, { value: Promise<LoadedConfig>; expires: number }>();
+  readonly #shared: Store | undefined;
+  readonly #inflight = new Map<string, Promise<LoadedConfig>>();
 
   constructor(options: ConfigCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 10 * 60 * 1000;
     this.#maxEntries = options.maxEntries ?? 5_000;
     this.#now = options.now ?? Date.now;
+    this.#shared = options.shared;
   }
 
   static key(owner: string, repo: string): string {
@@ -40,6 +46,34 @@ export class ConfigLoader {
 
   /** Errors other than a bad file (GitHub down, 5xx) are thrown and never cached. */
   load(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
+    return this.#shared ? this.#loadShared(this.#shared, octokit, owner, repo) : this.#loadLocal(octokit, owner, repo);
+  }
+
+  /**
+   * Shared: the parsed config lives in the store under the owner's current generation, so that
+   * one instance's invalidation (a push it received) holds for all of them.
+   */
+  async #loadShared(shared: Store, octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
+    const key = await this.#sharedKey(shared, owner, repo);
+    const hit = await shared.get(key);
+    if (hit) return JSON.parse(hit) as LoadedConfig;
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      pending = readConfig(octokit, owner, repo).finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    const value = await pending;
+    const ttlSeconds = Math.floor(this.#ttlMs / 1000);
+    if (ttlSeconds > 0) await shared.set(key, JSON.stringify(value), ttlSeconds);
+    return value;
+  }
+
+  async #sharedKey(shared: Store, owner: string, repo: string): Promise<string> {
+    const generation = (await shared.get(`config-gen:${owner.toLowerCase()}`)) ?? "0";
+    return `config:${generation}:${ConfigLoader.key(owner, repo)}`;
+  }
+
+  #loadLocal(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
     const key = ConfigLoader.key(owner, repo);
     const hit = this.#entries.get(key);
     if (hit && hit.expires > this.#now()) {
@@ -59,14 +93,19 @@ export class ConfigLoader {
     return value;
   }
 
-  invalidateRepo(owner: string, repo: string): void {
+  async invalidateRepo(owner: string, repo: string): Promise<void> {
     this.#entries.delete(ConfigLoader.key(owner, repo));
+    if (this.#shared) await this.#shared.release(await this.#sharedKey(this.#shared, owner, repo));
   }
 
   /** A change to the org's `.github` repo can change every repo's config that falls back to it. */
-  invalidateOwner(owner: string): void {
+  async invalidateOwner(owner: string): Promise<void> {
     const prefix = `${owner.toLowerCase()}/`;
     for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+    // A new generation orphans every shared entry of the owner; they expire by their TTL.
+    if (this.#shared) {
+      await this.#shared.set(`config-gen:${owner.toLowerCase()}`, `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`, 31 * 24 * 3600);
+    }
   }
 
   get size(): number {

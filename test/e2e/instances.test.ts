@@ -1,0 +1,105 @@
+/**
+ * Several instances behind a load balancer: two real server processes share one redis-server and
+ * one fake GitHub. Every event is delivered to both at once, several times over.
+ */
+import { FakeGitHub } from "./fake-github.js";
+import { startBot, type Bot } from "./server.js";
+import { apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
+import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis.js";
+
+const RUNS = 10;
+const COPIES = 3; // deliveries of each event to each instance
+
+/**
+ * Probot answers 202 when a handler runs past 9 s, and with Redis its throttling spaces one
+ * installation's writes a second apart across all instances: wait for GitHub to see the writes.
+ */
+const answered = (s: number) => s === 200 || s === 202;
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describeWithRedis("two instances sharing Redis", () => {
+  const github = new FakeGitHub();
+  let redis: RedisServer;
+  let bots: Bot[] = [];
+
+  beforeAll(async () => {
+    await github.start();
+    redis = await startRedis();
+    bots = await Promise.all([startBot(github.port, { REDIS_URL: redis.url }), startBot(github.port, { REDIS_URL: redis.url })]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await redis?.stop();
+    await github.stop();
+  });
+
+  beforeEach(() => github.reset());
+  afterEach(() => expect(github.unknownRoutes).toEqual([]));
+
+  const recent = () => new Date(Date.now() - 3_600_000).toISOString();
+
+  test(`${RUNS} failed runs, each delivered ${COPIES * 2} times to two instances at once: one re-run each`, async () => {
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: Array.from({ length: RUNS }, (_, i) => apiRun({ id: 500 + i, created_at: recent() })) });
+    const deliveries: Promise<number>[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const payload = workflowRunEvent({ id: 500 + i, created_at: recent() });
+      for (let c = 0; c < COPIES; c++) for (const bot of bots) deliveries.push(bot.send("workflow_run", payload, { id: `run-${i}-${c}` }));
+    }
+    const statuses = await Promise.all(deliveries);
+    expect(statuses.every(answered)).toBe(true);
+    await waitFor(() => github.checkRuns.length >= RUNS, 60_000);
+    await new Promise((r) => setTimeout(r, 2_000)); // a late duplicate would show by now
+    const reruns = github.calls().filter((c) => c.includes("rerun-failed-jobs"));
+    expect(reruns).toHaveLength(RUNS);
+    expect(new Set(reruns).size).toBe(RUNS);
+    expect(github.checkRuns).toHaveLength(RUNS);
+    // A cold cache is read at most once per instance (they race the first event), then shared.
+    expect(github.calls().filter((c) => c.includes("/contents/")).length).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  test("the same /rerun comment delivered to both instances at once: one re-run, one reply", async () => {
+    github.repo("o/r", { runs: [apiRun({ id: 600, created_at: recent() })], permissions: { maint: "write" }, pulls: { 5: "abc123" } });
+    const payload = commentEvent("/rerun", { id: 7_001 });
+    const statuses = await Promise.all(bots.flatMap((bot, b) => Array.from({ length: COPIES }, (_, c) => bot.send("issue_comment", payload, { id: `c-${b}-${c}` }))));
+    expect(statuses.every(answered)).toBe(true);
+    await waitFor(() => github.comments.length >= 1, 30_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(github.calls().filter((c) => c.includes("rerun-failed-jobs"))).toHaveLength(1);
+    expect(github.comments).toHaveLength(1);
+  }, 60_000);
+
+  test("a config push received by one instance refreshes the config for both", async () => {
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 700, created_at: recent() }), apiRun({ id: 701, created_at: recent() })] });
+    await bots[0].send("workflow_run", workflowRunEvent({ id: 700, created_at: recent() }));
+    github.repos.get("o/r")!.config = "auto:\n  enabled: false\n";
+    const push = {
+      ref: "refs/heads/main",
+      repository: { name: "r", full_name: "o/r", default_branch: "main", owner: { login: "o", name: "o" } },
+      commits: [{ modified: [".github/rerun.yml"] }],
+      installation: { id: 1 },
+    };
+    expect(await bots[0].send("push", push)).toBe(200);
+    await bots[1].send("workflow_run", workflowRunEvent({ id: 701, created_at: recent() }));
+    expect(github.calls()).not.toContain("POST /repos/o/r/actions/runs/701/rerun-failed-jobs");
+  }, 30_000);
+
+  test("/health reports Redis; with Redis down, no re-run happens and quiet events are still answered", async () => {
+    const health = async (bot: Bot) => (await fetch(`http://127.0.0.1:${bot.port}/health`)).json();
+    expect(await health(bots[0])).toEqual({ ok: true, redis: "ok" });
+    await redis.stop();
+    expect(await health(bots[1])).toEqual({ ok: true, redis: "unreachable" });
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 800, created_at: recent() })] });
+    expect(await bots[0].send("workflow_run", workflowRunEvent({ id: 800, created_at: recent() }))).toBe(500);
+    expect(github.calls().filter((c) => c.includes("rerun-failed-jobs"))).toEqual([]);
+    expect(await bots[0].send("workflow_run", workflowRunEvent({ id: 801, conclusion: "success", created_at: recent() }))).toBe(200);
+    expect(await bots[1].send("issue_comment", commentEvent("LGTM"))).toBe(200);
+    expect(bots.every((b) => b.proc.exitCode === null)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,54 @@
+/**
+ * A real redis-server for the tests, on a free loopback port, no persistence. When the binary is
+ * missing the Redis tests are skipped on a developer's machine, and fail in CI (CI=true), whose
+ * .ci/run installs it.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+
+export const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is not on PATH: .ci/run must install it");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  proc.stdout!.on("data", (d) => (out += d));
+  const deadline = Date.now() + 10_000;
+  while (!out.includes("Ready to accept connections")) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    proc,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.on("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export const describeWithRedis = hasRedis ? describe : describe.skip;
