@@ -14,7 +14,8 @@ describe("config validation", () => {
       "log-patterns": [],
       notify: "check-run",
     });
-    expect(c.commands).toEqual({ enabled: true, permission: "write" });
+    expect(c.commands).toEqual({ enabled: true, "dry-run": false, permission: "write" });
+    expect(c.auto["dry-run"]).toBe(false);
   });
 
   test("an empty file and a null document are the defaults", () => {

@@ -75,6 +75,11 @@ export const configSchema = {
           default: false,
           description: "Also re-run pull_request_target runs whose head is a fork (they run with write tokens).",
         },
+        "dry-run": {
+          type: "boolean",
+          default: false,
+          description: "Decide and report exactly as usual (check run, comments), but never call a re-run endpoint.",
+        },
         notify: {
           enum: ["check-run", "pr-comment"],
           default: "check-run",
@@ -89,6 +94,11 @@ export const configSchema = {
       default: {},
       properties: {
         enabled: { type: "boolean", default: true },
+        "dry-run": {
+          type: "boolean",
+          default: false,
+          description: "Commands and the re-run button reply with what they would re-run, without re-running.",
+        },
         permission: {
           enum: [...ROLES],
           default: "write",
@@ -115,11 +125,13 @@ export interface AutoConfig {
   "max-failed-jobs": number;
   "log-patterns": string[];
   "fork-privileged": boolean;
+  "dry-run": boolean;
   notify: "check-run" | "pr-comment";
 }
 
 export interface CommandsConfig {
   enabled: boolean;
+  "dry-run": boolean;
   permission: Role;
 }
 

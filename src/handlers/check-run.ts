@@ -38,6 +38,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
   const gh = gitHubClient(context.octokit, owner, repo);
   const loaded = await deps.configs.load(context.octokit, owner, repo);
   const needed = loaded.kind === "ok" ? loaded.config.commands.permission : "write";
+  const dryRun = loaded.kind === "ok" && loaded.config.commands["dry-run"];
   const permission = await gh.getPermission(sender.login);
   const run = await gh.getRun(runId);
   let outcome: Outcome;
@@ -56,9 +57,9 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
     else if (!COMMAND_FAILED_CONCLUSIONS.has(run.conclusion ?? "")) {
       outcome = { kind: "refused", refusal: { reason: "not-failed", message: `nothing failed (conclusion: ${run.conclusion ?? "none"})` } };
     } else {
-      const [result] = await executeActions(gh, deps.store, [{ kind: "rerun-failed", run, debug: false }]);
+      const [result] = await executeActions(gh, deps.store, [{ kind: "rerun-failed", run, debug: false }], dryRun);
       outcome = result.ok
-        ? { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it" }
+        ? { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it", dryRun }
         : { kind: "error", trigger: "button", by: sender.login, message: result.error.message };
     }
   }

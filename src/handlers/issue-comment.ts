@@ -54,8 +54,9 @@ export async function handleIssueComment(context: Context<"issue_comment.created
       await reply(renderPermissionRefusal(login, needed, effectiveRole(permission)));
       return;
     }
-    const outcomes = await runCommands(gh, deps, issue.number, commands);
-    await reply(renderReply(outcomes));
+    const dryRun = loaded.config.commands["dry-run"];
+    const outcomes = await runCommands(gh, deps, issue.number, commands, dryRun);
+    await reply(renderReply(outcomes, dryRun));
   } catch (err) {
     const explained = explainGitHubError(err);
     context.log.error({ repo: fullName, status: explained.status }, `command failed: ${explained.message}`);
@@ -63,7 +64,13 @@ export async function handleIssueComment(context: Context<"issue_comment.created
   }
 }
 
-async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, commands: Command[]): Promise<CommandOutcome[]> {
+async function runCommands(
+  gh: GitHubClient,
+  deps: Deps,
+  pullNumber: number,
+  commands: Command[],
+  dryRun: boolean,
+): Promise<CommandOutcome[]> {
   const lookups = commands.some((c) => c.kind !== "help" && c.kind !== "invalid");
   const runs = lookups ? await gh.listRunsForSha(await gh.getPullHeadSha(pullNumber)) : [];
   const jobsByRun = new Map<number, JobFacts[]>();
@@ -83,7 +90,7 @@ async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, com
     });
     const skipped = plan.actions.length - fresh.length;
     if (skipped > 0) plan.notes.push(`${skipped} re-run(s) already asked for by an earlier command in this comment`);
-    outcomes.push({ command, plan, results: await executeActions(gh, deps.store, fresh) });
+    outcomes.push({ command, plan, results: await executeActions(gh, deps.store, fresh, dryRun) });
   }
   return outcomes;
 }

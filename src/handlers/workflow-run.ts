@@ -92,8 +92,9 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
         why += `, and each log matches a known flaky pattern (${[...new Set(matched.values())].join(", ")})`;
       }
     }
+    const dryRun = auto["dry-run"];
     try {
-      await gh.rerunFailedJobs(run.id, false);
+      if (!dryRun) await gh.rerunFailedJobs(run.id, false);
     } catch (err) {
       const explained = explainGitHubError(err);
       context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
@@ -102,13 +103,13 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
       await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message }, jobs);
       return;
     }
-    context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1 }, "re-ran failed jobs");
-    await rememberRerun(deps.store, fullName, run.id);
+    context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
+    if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
     await writeCheckRun(
       gh,
       deps.store,
       run,
-      { kind: "rerun", trigger: "auto", attempt: run.runAttempt + 1, maxAttempts: auto["max-attempts"], why },
+      { kind: "rerun", trigger: "auto", attempt: run.runAttempt + 1, maxAttempts: auto["max-attempts"], why, dryRun },
       jobs,
     );
   } catch (err) {

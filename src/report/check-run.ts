@@ -36,7 +36,9 @@ function title(outcome: Outcome, run: RunFacts): string {
   switch (outcome.kind) {
     case "rerun": {
       const of = outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : "";
-      return `${outcome.dryRun ? "Would re-run" : "Re-ran"} failed jobs: attempt ${outcome.attempt}${of} started`;
+      return outcome.dryRun
+        ? `Dry run: would re-run failed jobs (attempt ${outcome.attempt}${of})`
+        : `Re-ran failed jobs: attempt ${outcome.attempt}${of} started`;
     }
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
