@@ -8,12 +8,14 @@ import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
 import type { Deps } from "./deps.js";
 import { skipEventsThatNeedNoAction } from "./prefilter.js";
+import { Metrics, observeGitHubCalls } from "./metrics.js";
 
 export interface AppOptions {
   appId?: number | null;
   store?: Store;
   configs?: ConfigLoader;
   now?: () => Date;
+  metrics?: Metrics;
 }
 
 /** CONFIG_TTL_SECONDS: how long a repo's parsed config is trusted without asking GitHub (0..3600). */
@@ -61,29 +63,37 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       store: options.store ?? redis ?? new MemoryStore(),
       configs: options.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined }),
       now: options.now ?? (() => new Date()),
+      metrics: options.metrics ?? new Metrics(),
     };
+    const { metrics } = deps;
     try {
       addHandler?.(healthHandler(redis));
+      addHandler?.(metrics.handler());
+      metrics.collectProcessMetrics();
     } catch {
-      // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no /health.
+      // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no endpoints.
     }
+    observeGitHubCalls((method, route, status) => metrics.githubRequests.inc({ method, route, status: String(status) }));
     const guard =
       <C extends Context>(name: string, fn: (context: C, deps: Deps) => Promise<void>) =>
       async (context: C) => {
         try {
           await fn(context, deps);
+          metrics.webhooks.inc({ event: name, outcome: "handled" });
         } catch (err) {
+          metrics.webhooks.inc({ event: name, outcome: "error" });
           const repo = (context.payload as { repository?: { full_name?: string } }).repository?.full_name;
           context.log.error({ err, repo, event: name, delivery: context.id }, `${name} handler failed`);
           throw err; // Probot answers 500, so the failed delivery shows in the app's settings for redelivery.
         }
       };
 
-    skipEventsThatNeedNoAction(app.webhooks, deps.appId);
+    skipEventsThatNeedNoAction(app.webhooks, deps.appId, (event) => metrics.webhooks.inc({ event, outcome: "skipped" }));
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
     app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));
     app.on("push", async (context) => {
+      metrics.webhooks.inc({ event: "push", outcome: "handled" });
       const { repository } = context.payload;
       if (!repository?.owner || !pushTouchesConfig(context.payload)) return;
       const owner = repository.owner.login ?? repository.owner.name ?? "";

@@ -1,5 +1,6 @@
 import type { ConfigLoader } from "./config/load.js";
 import type { Store } from "./state/store.js";
+import type { Metrics } from "./metrics.js";
 
 /** What the handlers share; built once at startup (see app.ts), replaced in tests. */
 export interface Deps {
@@ -8,6 +9,7 @@ export interface Deps {
   store: Store;
   configs: ConfigLoader;
   now: () => Date;
+  metrics: Metrics;
 }
 
 const DAY = 24 * 60 * 60;

@@ -46,7 +46,11 @@ type Receivable = Pick<Webhooks, "verify" | "verifyAndReceive">;
  * signature is always checked first; anything unsigned, wrongly signed or unparsable goes the
  * usual way and gets Probot's own answer.
  */
-export function skipEventsThatNeedNoAction(webhooks: Receivable, appId: number | null): void {
+export function skipEventsThatNeedNoAction(
+  webhooks: Receivable,
+  appId: number | null,
+  onSkip: (event: string) => void = () => {},
+): void {
   const receive = webhooks.verifyAndReceive.bind(webhooks);
   webhooks.verifyAndReceive = async (event) => {
     let payload: unknown;
@@ -57,7 +61,7 @@ export function skipEventsThatNeedNoAction(webhooks: Receivable, appId: number |
     }
     if (!mayNeedAction(event.name, payload as Payload, appId) && typeof event.payload === "string") {
       const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
-      if (signed) return;
+      if (signed) return onSkip(event.name);
     }
     return receive(event);
   };

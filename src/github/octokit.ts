@@ -1,5 +1,7 @@
 import { ProbotOctokit } from "probot";
+import type { Octokit } from "@octokit/core";
 import { ConditionalCache, conditionalContents } from "./conditional.js";
+import { reportGitHubCall } from "../metrics.js";
 
 type Options = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type RetryInfo = { request: { retryCount: number }; method: string; url: string };
@@ -16,7 +18,18 @@ export const contentsCache = new ConditionalCache();
  * call. Probot sets `throttle` wholesale after `.defaults()`, so that is applied in the
  * constructor, on top of whatever Probot passed.
  */
-export class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(contentsCache)) {
+/** Counts every call by route template (bounded labels) and status, for GET /metrics. */
+function countCalls(octokit: Octokit) {
+  octokit.hook.after("request", (response, options) => reportGitHubCall(options.method, options.url, response.status));
+  octokit.hook.error("request", (error, options) => {
+    const status = (error as { status?: unknown }).status;
+    reportGitHubCall(options.method, options.url, typeof status === "number" ? status : "error");
+    throw error;
+  });
+  return {};
+}
+
+export class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(contentsCache), countCalls) {
   constructor(options: Options = {}) {
     const throttle = (options as { throttle?: Record<string, unknown> }).throttle ?? {};
     super({

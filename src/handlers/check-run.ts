@@ -64,6 +64,8 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
     }
   }
   context.log.info({ repo: fullName, run: runId, user: sender.login, outcome: outcome.kind }, "re-run button");
+  if (outcome.kind === "refused") deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
+  else deps.metrics.countRerun("button", outcome.kind === "rerun", dryRun);
   try {
     await writeCheckRun(gh, deps.store, run, outcome, null, checkRun.id);
   } catch (err) {

@@ -51,6 +51,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
     const needed = loaded.config.commands.permission;
     if (!mayUse(permission, needed)) {
       context.log.info({ repo: fullName, user: login, needed }, "command refused: permission");
+      deps.metrics.refusals.inc({ reason: "permission" });
       await reply(renderPermissionRefusal(login, needed, effectiveRole(permission)));
       return;
     }
@@ -90,7 +91,9 @@ async function runCommands(
     });
     const skipped = plan.actions.length - fresh.length;
     if (skipped > 0) plan.notes.push(`${skipped} re-run(s) already asked for by an earlier command in this comment`);
-    outcomes.push({ command, plan, results: await executeActions(gh, deps.store, fresh, dryRun) });
+    const results = await executeActions(gh, deps.store, fresh, dryRun);
+    for (const r of results) deps.metrics.countRerun("command", r.ok, dryRun);
+    outcomes.push({ command, plan, results });
   }
   return outcomes;
 }

@@ -45,6 +45,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
 
   if (loaded.kind === "invalid") {
     context.log.warn({ repo: fullName, errors: loaded.errors }, "invalid .github/rerun.yml: no automatic re-run");
+    deps.metrics.refusals.inc({ reason: "config-invalid" });
     if (await deps.store.claim(claimKey, TTL.claim)) {
       await writeCheckRun(gh, deps.store, run, { kind: "config-invalid", errors: loaded.errors });
     }
@@ -100,11 +101,13 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
       context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
       // A refusal will not change on redelivery; a transient error may: let a redelivery try again.
       if (!explained.refused) await deps.store.release(claimKey);
+      deps.metrics.countRerun("auto", false, dryRun);
       await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message }, jobs);
       return;
     }
     context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
     if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
+    deps.metrics.countRerun("auto", true, dryRun);
     await writeCheckRun(
       gh,
       deps.store,
@@ -129,6 +132,7 @@ async function report(
   jobs: JobFacts[] | null,
 ): Promise<void> {
   context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run.id, reason: outcome.refusal.reason }, "automatic re-run refused");
+  deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
   await writeCheckRun(gh, deps.store, run, outcome, jobs);
   if (outcome.refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
     if (await wasRerun(deps.store, `${gh.owner}/${gh.repo}`, run.id)) {
@@ -156,6 +160,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
   const flaky = findFlaky(await gh.listJobs(run.id, "all"));
   await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });
   context.log.info({ repo: fullName, run: run.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
+  deps.metrics.flakyJobs.inc(flaky.length);
   if (flaky.length === 0) return;
   const loaded = await deps.configs.load(context.octokit, owner, repo);
   if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {

@@ -208,6 +208,31 @@ describe("hardening", () => {
   });
 });
 
+describe("operators", () => {
+  test("GET /metrics: webhooks by outcome, re-runs by trigger and result, refusals, GitHub calls by status", async () => {
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [failedRun({ id: 95 })] });
+    await bot.send("workflow_run", event({ id: 95 }));
+    await bot.send("workflow_run", event({ id: 96, conclusion: "success" }));
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await bot.send("workflow_run", event({ id: 97, created_at: old }));
+    const res = await fetch(`http://127.0.0.1:${bot.port}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}()[\].*+?^$|\\]/g, "\\$&")} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+    expect(value('rerunbot_webhooks_total{event="workflow_run",outcome="skipped"}')).toBeGreaterThan(0);
+    expect(value('rerunbot_webhooks_total{event="workflow_run",outcome="handled"}')).toBeGreaterThan(0);
+    expect(value('rerunbot_reruns_total{trigger="auto",result="ok"}')).toBeGreaterThan(0);
+    expect(value('rerunbot_refusals_total{reason="too-old"}')).toBeGreaterThan(0);
+    expect(value('rerunbot_github_requests_total{method="POST",route="/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs",status="201"}')).toBeGreaterThan(0);
+    expect(text).toMatch(/^rerunbot_process_resident_memory_bytes \d+/m);
+    expect(text).not.toContain("o/r"); // no repo names in labels
+  });
+
+  test("GET /health without Redis", async () => {
+    expect(await (await fetch(`http://127.0.0.1:${bot.port}/health`)).json()).toEqual({ ok: true, redis: "not configured" });
+  });
+});
+
 describe("config refresh", () => {
   test("after the TTL the config is asked for conditionally: 304, no rate limit spent, same config", async () => {
     const own = await startBot(github.port, { CONFIG_TTL_SECONDS: "0" });

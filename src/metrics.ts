@@ -1,0 +1,74 @@
+/**
+ * Prometheus metrics for operators, served at GET /metrics. Label values are bounded: event
+ * names, outcomes, reasons and GitHub route templates, never repo names or ids.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { collectDefaultMetrics, Counter, Registry } from "prom-client";
+
+export type RerunResult = "ok" | "error" | "dry_run";
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly webhooks = new Counter({
+    name: "rerunbot_webhooks_total",
+    help: "Webhooks received, by event and outcome (skipped: needed no action; handled; error).",
+    labelNames: ["event", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly reruns = new Counter({
+    name: "rerunbot_reruns_total",
+    help: "Re-runs asked of GitHub, by trigger (auto, command, button) and result (ok, error, dry_run).",
+    labelNames: ["trigger", "result"] as const,
+    registers: [this.registry],
+  });
+  readonly refusals = new Counter({
+    name: "rerunbot_refusals_total",
+    help: "Re-runs the bot refused before asking GitHub, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly githubRequests = new Counter({
+    name: "rerunbot_github_requests_total",
+    help: "Calls to GitHub's API, by method, route template and HTTP status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly flakyJobs = new Counter({
+    name: "rerunbot_flaky_jobs_total",
+    help: "Jobs that failed and then passed on a re-run the bot made.",
+    registers: [this.registry],
+  });
+
+  countRerun(trigger: "auto" | "command" | "button", ok: boolean, dryRun: boolean): void {
+    this.reruns.inc({ trigger, result: !ok ? "error" : dryRun ? "dry_run" : "ok" });
+  }
+
+  #defaults = false;
+
+  /** Process metrics (CPU, memory, event loop): only for a real server, not for every test app. */
+  collectProcessMetrics(): void {
+    if (this.#defaults) return;
+    this.#defaults = true;
+    collectDefaultMetrics({ register: this.registry, prefix: "rerunbot_" });
+  }
+
+  handler() {
+    return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+      if (req.method !== "GET" || req.url?.split("?")[0] !== "/metrics") return false;
+      res.writeHead(200, { "content-type": this.registry.contentType }).end(await this.registry.metrics());
+      return true;
+    };
+  }
+}
+
+type CallObserver = (method: string, route: string, status: number | "error") => void;
+let observer: CallObserver | null = null;
+
+/** The Octokit plugin reports every call here; the app that serves /metrics listens. */
+export function observeGitHubCalls(fn: CallObserver | null): void {
+  observer = fn;
+}
+
+export function reportGitHubCall(method: string, route: string, status: number | "error"): void {
+  observer?.(method, route, status);
+}
