@@ -2,23 +2,32 @@ import { Ajv, type ErrorObject } from "ajv";
 import { configSchema, type RerunConfig } from "./schema.js";
 import { patternError } from "../policy/log-patterns.js";
 
-export type Validation = { ok: true; config: RerunConfig } | { ok: false; errors: string[] };
+/** One thing wrong with a config: where (a path into the document), the key as users write it, why. */
+export interface ConfigProblem {
+  path: (string | number)[];
+  key: string;
+  message: string;
+}
+
+export type Validation = { ok: true; config: RerunConfig } | { ok: false; errors: string[]; problems: ConfigProblem[] };
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const validateSchema = ajv.compile(configSchema);
 
-function keyOf(err: ErrorObject): string {
-  // "/auto/max-attempts" -> "auto.max-attempts"; list items keep their index: "auto.jobs[2]".
-  const path = err.instancePath
+/** ["auto", "jobs", 2] -> "auto.jobs[2]". */
+export function keyName(path: (string | number)[]): string {
+  const name = path.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
+  return name || "(top level)";
+}
+
+function pathOf(err: ErrorObject): (string | number)[] {
+  const path: (string | number)[] = err.instancePath
     .split("/")
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), "");
-  if (err.keyword === "additionalProperties") {
-    const extra = (err.params as { additionalProperty: string }).additionalProperty;
-    return path ? `${path}.${extra}` : extra;
-  }
-  return path || "(top level)";
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (err.keyword === "additionalProperties") path.push((err.params as { additionalProperty: string }).additionalProperty);
+  return path;
 }
 
 function messageOf(err: ErrorObject): string {
@@ -32,25 +41,33 @@ function messageOf(err: ErrorObject): string {
   }
 }
 
-/** Validates a parsed config (not mutated) and fills in defaults. Errors name the failing key. */
+function problem(path: (string | number)[], message: string): ConfigProblem {
+  return { path, key: keyName(path), message };
+}
+
+function invalid(problems: ConfigProblem[]): Validation {
+  return { ok: false, problems, errors: problems.map((p) => `${p.key}: ${p.message}`) };
+}
+
+/** Validates a parsed config (not mutated) and fills in defaults. Every problem names its key. */
 export function validateConfig(raw: unknown): Validation {
   const candidate = structuredClone(raw ?? {});
   if (typeof candidate !== "object" || Array.isArray(candidate)) {
-    return { ok: false, errors: ["(top level): must be a mapping of keys to values"] };
+    return invalid([problem([], "must be a mapping of keys to values")]);
   }
   if (!validateSchema(candidate)) {
     const seen = new Set<string>();
-    const errors = (validateSchema.errors ?? [])
-      .map((e) => `${keyOf(e)}: ${messageOf(e)}`)
-      .filter((e) => !seen.has(e) && seen.add(e));
-    return { ok: false, errors };
+    const problems = (validateSchema.errors ?? [])
+      .map((e) => problem(pathOf(e), messageOf(e)))
+      .filter((p) => !seen.has(`${p.key}: ${p.message}`) && seen.add(`${p.key}: ${p.message}`));
+    return invalid(problems);
   }
   const config = candidate as unknown as RerunConfig;
-  const errors = config.auto["log-patterns"].flatMap((p, i) => {
-    const problem = patternError(p);
-    return problem ? [`auto.log-patterns[${i}]: not a valid RE2 pattern (${problem})`] : [];
+  const problems = config.auto["log-patterns"].flatMap((p, i) => {
+    const why = patternError(p);
+    return why ? [problem(["auto", "log-patterns", i], `not a valid RE2 pattern (${why})`)] : [];
   });
-  return errors.length ? { ok: false, errors } : { ok: true, config };
+  return problems.length ? invalid(problems) : { ok: true, config };
 }
 
 export function defaultConfig(): RerunConfig {
