@@ -1,0 +1,85 @@
+/** The Action's entry point run on event files against the fake GitHub, as a workflow would run it. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeGitHub } from "./fake-github.js";
+import { apiJob, apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
+
+const github = new FakeGitHub();
+const dir = mkdtempSync(join(tmpdir(), "rerun-action-"));
+const ACTION = join(process.cwd(), "lib", "action.js");
+
+beforeAll(() => github.start());
+afterAll(() => github.stop());
+beforeEach(() => github.reset());
+afterEach(() => expect(github.unknownRoutes).toEqual([]));
+
+function runAction(name: string | undefined, payload: unknown, extra: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(payload));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_EVENT_PATH: file,
+    GITHUB_API_URL: `http://127.0.0.1:${github.port}/api/v3`,
+    GITHUB_RUN_ID: "1",
+    INPUT_TOKEN: "ghs_workflow_token",
+    LOG_LEVEL: "warn",
+    ...(name ? { GITHUB_EVENT_NAME: name } : {}),
+    ...extra,
+  };
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [ACTION], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    proc.stdout.on("data", (d) => (output += d));
+    proc.stderr.on("data", (d) => (output += d));
+    proc.on("exit", (code) => resolve({ code, output }));
+  });
+}
+
+const recent = () => new Date(Date.now() - 3_600_000).toISOString();
+
+describe("run as a GitHub Action", () => {
+  test("workflow_run: a failed run is re-run with the workflow's token, and the check run written", async () => {
+    github.repo("o/r", { config: "auto:\n  enabled: true\n  jobs: ['test*']\n", runs: [apiRun({ created_at: recent() })], jobs: { 42: [apiJob()] } });
+    const { code, output } = await runAction("workflow_run", workflowRunEvent({ created_at: recent() }));
+    expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
+    expect(github.calls()).toEqual([
+      "GET /repos/o/r/contents/.github/rerun.yml",
+      "GET /repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100",
+      "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
+      "POST /repos/o/r/check-runs",
+    ]);
+    expect(github.requests.every((r) => r.headers.authorization === "token ghs_workflow_token")).toBe(true);
+  }, 30_000);
+
+  test("issue_comment: /rerun from a maintainer", async () => {
+    github.repo("o/r", { runs: [apiRun({ created_at: recent() })], permissions: { maint: "write" }, pulls: { 5: "abc123" } });
+    const { code } = await runAction("issue_comment", commentEvent("/rerun"));
+    expect(code).toBe(0);
+    expect(github.calls()).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(github.comments[0].body).toMatch(/^Re-running:/);
+  }, 30_000);
+
+  test("an event the action does not handle: exit 0, no call", async () => {
+    const { code, output } = await runAction("push", { ref: "refs/heads/main" });
+    expect(code).toBe(0);
+    expect(output).toContain("nothing to do for push events");
+    expect(github.requests).toEqual([]);
+  }, 30_000);
+
+  test("missing event or token: exit 1 with a message", async () => {
+    const noEvent = await runAction(undefined, {});
+    expect(noEvent.code).toBe(1);
+    expect(noEvent.output).toContain("GITHUB_EVENT_NAME");
+    const noToken = await runAction("workflow_run", workflowRunEvent(), { INPUT_TOKEN: "" });
+    expect(noToken.code).toBe(1);
+  }, 30_000);
+
+  test("a GitHub error fails the step (exit 1)", async () => {
+    github.repo("o/r", { runs: [] });
+    github.inject("GET", /contents/, 500, { message: "boom" }, { times: 10 });
+    const { code } = await runAction("workflow_run", workflowRunEvent({ created_at: recent() }));
+    expect(code).toBe(1);
+  }, 60_000);
+});
