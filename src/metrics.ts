@@ -69,6 +69,20 @@ export function observeGitHubCalls(fn: CallObserver | null): void {
   observer = fn;
 }
 
-export function reportGitHubCall(method: string, route: string, status: number | "error"): void {
-  observer?.(method, route, status);
+export function reportGitHubCall(method: string, url: string, status: number | "error"): void {
+  observer?.(method, routeTemplate(url), status);
+}
+
+/**
+ * A bounded label for a call: Octokit passes route templates ("/repos/{owner}/{repo}/...") for most
+ * calls but absolute URLs for pagination; those lose their host, query, names and ids.
+ */
+export function routeTemplate(url: string): string {
+  if (url.startsWith("/") && url.includes("{")) return url.split("?")[0];
+  const path = url.replace(/^https?:\/\/[^/]+/, "").replace(/^\/api\/v3/, "").split("?")[0];
+  return path
+    .replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}")
+    .replace(/\/\d+(?=\/|$)/g, "/{id}")
+    .replace(/\/(collaborators|users)\/[^/]+/g, "/$1/{username}")
+    .replace(/\/contents\/.*$/, "/contents/{path}");
 }

@@ -6,6 +6,7 @@ import { FakeGitHub } from "./fake-github.js";
 import { startBot, type Bot } from "./server.js";
 import { apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
 import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis.js";
+import { Redis } from "ioredis";
 
 const RUNS = 10;
 const COPIES = 3; // deliveries of each event to each instance
@@ -62,6 +63,13 @@ describeWithRedis("two instances sharing Redis", () => {
     expect(github.checkRuns).toHaveLength(RUNS);
     // A cold cache is read at most once per instance (they race the first event), then shared.
     expect(github.calls().filter((c) => c.includes("/contents/")).length).toBeLessThanOrEqual(2);
+    // The claims and the config live in Redis, and so does Probot's write throttling (Bottleneck's keys).
+    const client = new Redis(redis.url);
+    const keys = await client.keys("*");
+    client.disconnect();
+    expect(keys.filter((k) => k.startsWith("rerun-bot:auto:o/r:"))).toHaveLength(RUNS);
+    expect(keys.some((k) => k.startsWith("rerun-bot:config:"))).toBe(true);
+    expect(keys.some((k) => k.startsWith("b_"))).toBe(true);
   }, 120_000);
 
   test("the same /rerun comment delivered to both instances at once: one re-run, one reply", async () => {
