@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
 import { ConfigLoader, pushTouchesConfig } from "./config/load.js";
 import { MemoryStore, type Store } from "./state/store.js";
-import { RedisStore } from "./state/redis-store.js";
+import type { RedisStore } from "./state/redis-store.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
@@ -54,10 +54,13 @@ function appIdFromEnv(): number | null {
  * delivery is logged with its repo and never takes the server down.
  */
 export function rerunBot(options: AppOptions = {}): ApplicationFunction {
-  return (app: Probot, { addHandler }: Partial<ApplicationFunctionOptions> = {}) => {
+  return async (app: Probot, { addHandler }: Partial<ApplicationFunctionOptions> = {}) => {
     // One store for all instances when REDIS_URL is set (Probot then shares its throttling too).
+    // Loaded only then: ioredis is a fifth of the process's memory, and one instance needs none of it.
     const redisUrl = options.store ? undefined : process.env.REDIS_URL;
-    const redis = redisUrl ? new RedisStore(redisUrl, redisErrorLogger(app)) : null;
+    const redis = redisUrl
+      ? new (await import("./state/redis-store.js")).RedisStore(redisUrl, redisErrorLogger(app))
+      : null;
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
       store: options.store ?? redis ?? new MemoryStore(),
