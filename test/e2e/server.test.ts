@@ -208,6 +208,22 @@ describe("hardening", () => {
   });
 });
 
+describe("dry-run", () => {
+  test("auto.dry-run and commands.dry-run: reported as usual, no re-run endpoint called", async () => {
+    github.repo("o/r", {
+      config: "auto:\n  enabled: true\n  dry-run: true\ncommands:\n  dry-run: true\n",
+      runs: [failedRun({ id: 98 })],
+      permissions: { maint: "write" },
+      pulls: { 5: "abc123" },
+    });
+    expect(await bot.send("workflow_run", event({ id: 98 }))).toBe(200);
+    expect(await bot.send("issue_comment", commentEvent("/rerun", { id: 903 }))).toBe(200);
+    expect(github.calls().filter((c) => c.startsWith("POST") && c.includes("rerun"))).toEqual([]);
+    expect(github.checkRuns[0].output.title).toBe("Dry run: would re-run failed jobs (attempt 2 of 3)");
+    expect(github.comments[0].body).toMatch(/^Dry run, would re-run:/);
+  });
+});
+
 describe("operators", () => {
   test("GET /metrics: webhooks by outcome, re-runs by trigger and result, refusals, GitHub calls by status", async () => {
     github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [failedRun({ id: 95 })] });
