@@ -7,6 +7,7 @@ import { startBot, type Bot } from "./server.js";
 import { apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
 import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis.js";
 import { Redis } from "ioredis";
+import { waitFor } from "../helpers/net.js";
 
 const RUNS = 10;
 const COPIES = 3; // deliveries of each event to each instance
@@ -16,13 +17,6 @@ const COPIES = 3; // deliveries of each event to each instance
  * installation's writes a second apart across all instances: wait for GitHub to see the writes.
  */
 const answered = (s: number) => s === 200 || s === 202;
-async function waitFor(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describeWithRedis("two instances sharing Redis", () => {
   const github = new FakeGitHub();

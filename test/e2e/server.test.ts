@@ -6,6 +6,7 @@ import { FakeGitHub, routeCount } from "./fake-github.js";
 import { E2E_APP_ID, env, freePort, sign, spawnMain, startBot, type Bot } from "./server.js";
 import { apiJob, apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../helpers/events.js";
 import { examples } from "../helpers/examples.js";
+import { waitFor } from "../helpers/net.js";
 
 const github = new FakeGitHub();
 let bot: Bot;
@@ -289,10 +290,3 @@ describe("startup and shutdown", () => {
   }, 20_000);
 });
 
-async function waitFor(condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

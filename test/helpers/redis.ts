@@ -4,20 +4,11 @@
  * .ci/run installs it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./net.js";
 
 export const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
 if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is not on PATH: .ci/run must install it");
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RedisServer {
   url: string;
