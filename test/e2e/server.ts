@@ -8,7 +8,6 @@ import { freePort } from "../helpers/net.js";
 
 export { freePort };
 
-
 export const SECRET = "e2e-webhook-secret-0123456789";
 export const E2E_APP_ID = 31337;
 export const MAIN = join(process.cwd(), "lib", "main.js");
@@ -18,7 +17,6 @@ export function privateKey(): string {
   key ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   return key;
 }
-
 
 export function sign(body: string, secret = SECRET): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
