@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Probot } from "probot";
 import { rerunBot } from "./app.js";
-import { RerunOctokit } from "./github/octokit.js";
+import { rerunOctokit } from "./github/octokit.js";
 
 export const ACTION_EVENTS = ["workflow_run", "issue_comment"] as const;
 
@@ -27,7 +27,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   const probot = new Probot({
     githubToken: token,
     baseUrl: env.GITHUB_API_URL || undefined,
-    Octokit: RerunOctokit,
+    Octokit: rerunOctokit(),
     logLevel: (env.LOG_LEVEL as "info") || "info",
   });
   // Check runs made with a workflow token belong to GitHub Actions, which gets their button presses:

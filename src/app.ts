@@ -1,20 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, ApplicationFunctionOptions, Context, Probot } from "probot";
-import { ConfigLoader, pushTouchesConfig } from "./config/load.js";
+import { ConfigLoader } from "./config/load.js";
 import { MemoryStore, type Store } from "./state/store.js";
 import type { RedisStore } from "./state/redis-store.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
-import type { Deps } from "./deps.js";
-import { skipEventsThatNeedNoAction } from "./prefilter.js";
-import { Metrics, observeGitHubCalls } from "./metrics.js";
+import type { Deps } from "./handlers/deps.js";
+import { handleForkPullRequest, handlePush } from "./handlers/push.js";
+import { skipEventsThatNeedNoAction } from "./handlers/prefilter.js";
+import { Metrics } from "./metrics.js";
 
 export interface AppOptions {
   appId?: number | null;
   store?: Store;
   configs?: ConfigLoader;
   now?: () => Date;
+  random?: () => number;
+  /** The same Metrics the app's Octokit class reports its calls to (see main.ts). */
   metrics?: Metrics;
 }
 
@@ -25,11 +28,11 @@ export function configTtlMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Redis reconnects every few seconds while down: say so once a minute, not on every attempt. */
-function redisErrorLogger(app: Probot) {
+function redisErrorLogger(app: Probot, now: () => Date) {
   let last = 0;
   return (err: Error) => {
-    if (Date.now() - last < 60_000) return;
-    last = Date.now();
+    if (now().getTime() - last < 60_000) return;
+    last = now().getTime();
     app.log.error({ err: err.message }, "Redis unreachable: no re-run until it is back (deliveries that need one fail and can be redelivered)");
   };
 }
@@ -57,15 +60,20 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot, { addHandler }: Partial<ApplicationFunctionOptions> = {}) => {
     // One store for all instances when REDIS_URL is set (Probot then shares its throttling too).
     // Loaded only then: ioredis is a fifth of the process's memory, and one instance needs none of it.
+    const now = options.now ?? (() => new Date());
+    const random = options.random ?? Math.random;
     const redisUrl = options.store ? undefined : process.env.REDIS_URL;
     const redis = redisUrl
-      ? new (await import("./state/redis-store.js")).RedisStore(redisUrl, redisErrorLogger(app))
+      ? new (await import("./state/redis-store.js")).RedisStore(redisUrl, redisErrorLogger(app, now))
       : null;
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
-      store: options.store ?? redis ?? new MemoryStore(),
-      configs: options.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined }),
-      now: options.now ?? (() => new Date()),
+      store: options.store ?? redis ?? new MemoryStore(50_000, () => now().getTime()),
+      configs:
+        options.configs ??
+        new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined, now: () => now().getTime(), random }),
+      now,
+      random,
       metrics: options.metrics ?? new Metrics(),
     };
     const { metrics } = deps;
@@ -76,7 +84,6 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     } catch {
       // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no endpoints.
     }
-    observeGitHubCalls((method, route, status) => metrics.githubRequests.inc({ method, route, status: String(status) }));
     const guard =
       <C extends Context>(name: string, fn: (context: C, deps: Deps) => Promise<void>) =>
       async (context: C) => {
@@ -95,13 +102,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
     app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));
-    app.on("push", async (context) => {
-      metrics.webhooks.inc({ event: "push", outcome: "handled" });
-      const { repository } = context.payload;
-      if (!repository?.owner || !pushTouchesConfig(context.payload)) return;
-      const owner = repository.owner.login ?? repository.owner.name ?? "";
-      if (repository.name === ".github") await deps.configs.invalidateOwner(owner);
-      else await deps.configs.invalidateRepo(owner, repository.name);
-    });
+    app.on("push", guard("push", handlePush));
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
   };
 }

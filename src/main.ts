@@ -7,7 +7,9 @@ import { run } from "probot";
 import { readDotenv } from "./dotenv.js";
 import { productionEnvProblems } from "./env-check.js";
 import { rerunBot } from "./app.js";
-import { RerunOctokit } from "./github/octokit.js";
+import { ConditionalCache } from "./github/conditional.js";
+import { rerunOctokit } from "./github/octokit.js";
+import { Metrics } from "./metrics.js";
 
 async function main(): Promise<void> {
   // Probot applies .env over the environment when it starts; check what it will see.
@@ -16,7 +18,10 @@ async function main(): Promise<void> {
     console.error(`rerun-bot: refusing to start in production:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     process.exit(1);
   }
-  const server = await run(rerunBot(), { Octokit: RerunOctokit } as never);
+  // The composition root: one Metrics and one ETag cache for this app, shared by its Octokit class.
+  const metrics = new Metrics();
+  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall });
+  const server = await run(rerunBot({ metrics }), { Octokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -5,8 +5,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { collectDefaultMetrics, Counter, Registry } from "prom-client";
 
-export type RerunResult = "ok" | "error" | "dry_run";
-
 export class Metrics {
   readonly registry = new Registry();
   readonly webhooks = new Counter({
@@ -39,6 +37,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Every GitHub call, reported by the Octokit plugin of this app's Octokit class. */
+  readonly observeCall = (method: string, url: string, status: number | "error"): void => {
+    this.githubRequests.inc({ method, route: routeTemplate(url), status: String(status) });
+  };
+
   countRerun(trigger: "auto" | "command" | "button", ok: boolean, dryRun: boolean): void {
     this.reruns.inc({ trigger, result: !ok ? "error" : dryRun ? "dry_run" : "ok" });
   }
@@ -59,18 +62,6 @@ export class Metrics {
       return true;
     };
   }
-}
-
-type CallObserver = (method: string, route: string, status: number | "error") => void;
-let observer: CallObserver | null = null;
-
-/** The Octokit plugin reports every call here; the app that serves /metrics listens. */
-export function observeGitHubCalls(fn: CallObserver | null): void {
-  observer = fn;
-}
-
-export function reportGitHubCall(method: string, url: string, status: number | "error"): void {
-  observer?.(method, routeTemplate(url), status);
 }
 
 /**

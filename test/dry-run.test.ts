@@ -7,9 +7,17 @@ describe("dry-run: decide and report as usual, never call a re-run endpoint", ()
   test("auto.dry-run: the check run says what would be re-run; no re-run call", async () => {
     const h = await harness();
     config(h, "auto:\n  enabled: true\n  dry-run: true\n");
+    // The reads just before a re-run are part of the decision, so a dry run makes them too.
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun());
+    expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "abc123" } });
     expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
     await h.probot.receive({ id: "d", name: "workflow_run", payload: workflowRunEvent() } as never);
-    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", "POST /repos/o/r/check-runs"]);
+    expect(h.calls).toEqual([
+      "GET /repos/o/r/contents/.github/rerun.yml",
+      "GET /repos/o/r/actions/runs/42",
+      "GET /repos/o/r/pulls/5",
+      "POST /repos/o/r/check-runs",
+    ]);
     const check = h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string } };
     expect(check.output.title).toBe("Dry run: would re-run failed jobs (attempt 2 of 3)");
     expect(check.output.summary).toMatch(/^Dry run: would have re-run the failed jobs of/);

@@ -1,4 +1,4 @@
-import { mayNeedAction, skipEventsThatNeedNoAction } from "../src/prefilter.js";
+import { mayNeedAction, skipEventsThatNeedNoAction } from "../src/handlers/prefilter.js";
 import { buttonEvent, commentEvent, workflowRunEvent } from "./helpers/events.js";
 import { APP_ID, examples } from "./helpers/examples.js";
 

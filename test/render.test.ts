@@ -84,7 +84,7 @@ describe("check run rendering", () => {
     expect(check.externalId).toBe("42");
     expect(check.output.title).toBe("Re-ran failed jobs: attempt 2 of 3 started");
     expect(check.output.summary).toContain("automatically (attempt 2 of 3)");
-    expect(check.output.text).toContain("| Job | Conclusion | Failed step |");
+    expect(check.output.text).toContain("| Job | Conclusion | Failed steps | Verdict |");
     expect(check.output.text).toContain("Run tests");
     expect(check.output.text).not.toContain("@org/team");
     expect(check.output.text).not.toContain("| ok |");
@@ -92,12 +92,14 @@ describe("check run rendering", () => {
   });
 
   test("refusals offer the button unless GitHub would refuse it", () => {
-    const refused = (reason: "max-attempts" | "too-old" | "ineligible-job" | "in-progress") =>
+    const refused = (reason: "max-attempts" | "too-old" | "real-failure" | "in-progress" | "already-running" | "merge-queue") =>
       renderCheckRun(r, { kind: "refused", refusal: { reason, message: "m" } }, null).actions;
     expect(refused("max-attempts")).toEqual([
       { label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: "rerun-failed" },
     ]);
-    expect(refused("ineligible-job")).toHaveLength(1);
+    expect(refused("real-failure")).toHaveLength(1);
+    expect(refused("already-running")).toEqual([]);
+    expect(refused("merge-queue")).toEqual([]);
     expect(refused("too-old")).toEqual([]);
     expect(refused("in-progress")).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { apiJob, workflowRunEvent } from "./helpers/events.js";
+import { apiJob, apiRun, workflowRunEvent } from "./helpers/events.js";
 import { config, expectCall, harness, setupNock, type Harness } from "./helpers/probot.js";
 import { daysAgo } from "./helpers/facts.js";
 
@@ -8,8 +8,17 @@ const OPT_IN = "auto:\n  enabled: true\n";
 const deliver = (h: Harness, payload: object, id = "d1") =>
   h.probot.receive({ id, name: "workflow_run", payload } as never);
 const checkCreated = (h: Harness, id = 555) => expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id });
-const rerun = (h: Harness, status = 201, body: unknown = {}) =>
-  expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", status, body);
+/**
+ * The re-run call, and the reads just before it: the run as GitHub has it now (unless the job list
+ * already said its attempt) and the pull request's head.
+ */
+const rerun = (h: Harness, status = 201, body: unknown = {}, opts: { attempt?: number; readRun?: boolean; runId?: number } = {}) => {
+  const id = opts.runId ?? 42;
+  if (opts.readRun !== false) expectCall(h, "GET", `/repos/o/r/actions/runs/${id}`, 200, apiRun({ id, run_attempt: opts.attempt ?? 1 }));
+  expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "abc123" } });
+  return expectCall(h, "POST", `/repos/o/r/actions/runs/${id}/rerun-failed-jobs`, status, body);
+};
+const BEFORE_RERUN = ["GET /repos/o/r/actions/runs/42", "GET /repos/o/r/pulls/5"];
 
 describe("workflow_run.completed: automatic re-runs", () => {
   test("a failed run in a repo that opted in: config, one re-run call, one check run", async () => {
@@ -20,6 +29,7 @@ describe("workflow_run.completed: automatic re-runs", () => {
     await deliver(h, workflowRunEvent());
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
+      ...BEFORE_RERUN,
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);
@@ -76,7 +86,7 @@ describe("workflow_run.completed: automatic re-runs", () => {
     config(h, OPT_IN);
     rerun(h);
     checkCreated(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/43/rerun-failed-jobs", 201);
+    rerun(h, 201, {}, { runId: 43 });
     expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 556 });
     await deliver(h, workflowRunEvent());
     await deliver(h, workflowRunEvent({ id: 43 }), "d2");
@@ -131,10 +141,10 @@ describe("workflow_run.completed: automatic re-runs", () => {
     rerun(h);
     checkCreated(h, 555);
     await deliver(h, workflowRunEvent());
-    rerun(h);
+    rerun(h, 201, {}, { attempt: 2 });
     expectCall(h, "PATCH", "/repos/o/r/check-runs/555", 200, { id: 555 });
     await deliver(h, workflowRunEvent({ run_attempt: 2 }), "d2");
-    expect(h.calls.slice(3)).toEqual(["POST /repos/o/r/actions/runs/42/rerun-failed-jobs", "PATCH /repos/o/r/check-runs/555"]);
+    expect(h.calls.slice(5)).toEqual([...BEFORE_RERUN, "POST /repos/o/r/actions/runs/42/rerun-failed-jobs", "PATCH /repos/o/r/check-runs/555"]);
   });
 
   test("at max-attempts: no re-run, the check run says why and offers the button", async () => {
@@ -181,12 +191,13 @@ describe("workflow_run.completed: automatic re-runs", () => {
       current = await harness();
       config(current, "auto:\n  enabled: true\n  ignore-steps: ['*lint*']\n");
       jobs([apiJob(), apiJob({ id: 101, name: "build", conclusion: "success", steps: [] })]);
-      rerun(current);
+      rerun(current, 201, {}, { readRun: false });
       checkCreated(current);
       await deliver(current, workflowRunEvent());
       expect(current.calls).toEqual([
         "GET /repos/o/r/contents/.github/rerun.yml",
         "GET /repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100",
+        "GET /repos/o/r/pulls/5",
         "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
         "POST /repos/o/r/check-runs",
       ]);
@@ -228,7 +239,7 @@ describe("workflow_run.completed: automatic re-runs", () => {
       jobsCall(h, [apiJob(), apiJob({ id: 101, name: "t2" })]);
       logCall(h, 100, "... npm ERR! ECONNRESET");
       logCall(h, 101, "API Rate Limit exceeded");
-      rerun(h);
+      rerun(h, 201, {}, { readRun: false });
       checkCreated(h);
       await deliver(h, workflowRunEvent());
       expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
@@ -258,7 +269,7 @@ describe("workflow_run.completed: automatic re-runs", () => {
       expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 302, "", { location: "https://logs.example.test/job100.txt?sig=x" });
       const nockMod = (await import("nock")).default;
       nockMod("https://logs.example.test").get("/job100.txt").query(true).reply(206, "ECONNRESET", { "content-type": "text/plain" });
-      rerun(h);
+      rerun(h, 201, {}, { readRun: false });
       checkCreated(h);
       await deliver(h, workflowRunEvent());
       expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");

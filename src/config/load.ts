@@ -6,7 +6,15 @@
 import type { ProbotOctokit } from "probot";
 import { validateConfig } from "./validate.js";
 import type { RerunConfig } from "./schema.js";
-import type { Store } from "../state/store.js";
+import { keys, TTL } from "../domain/keys.js";
+import { Lru } from "../util/lru.js";
+
+/** What the loader needs of a shared store (Redis): the state layer's Store fits. */
+export interface SharedCache {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  release(key: string): Promise<void>;
+}
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -21,22 +29,25 @@ export interface ConfigCacheOptions {
   ttlMs?: number;
   maxEntries?: number;
   now?: () => number;
+  /** For new generation ids; injected so that tests and two apps in one process stay independent. */
+  random?: () => number;
   /** Several instances share parsed configs and their invalidation through this store (Redis). */
-  shared?: Store;
+  shared?: SharedCache;
 }
 
 export class ConfigLoader {
   readonly #ttlMs: number;
-  readonly #maxEntries: number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { value: Promise<LoadedConfig>; expires: number }>();
-  readonly #shared: Store | undefined;
+  readonly #random: () => number;
+  readonly #entries: Lru<Promise<LoadedConfig>>;
+  readonly #shared: SharedCache | undefined;
   readonly #inflight = new Map<string, Promise<LoadedConfig>>();
 
   constructor(options: ConfigCacheOptions = {}) {
     this.#ttlMs = options.ttlMs ?? 10 * 60 * 1000;
-    this.#maxEntries = options.maxEntries ?? 5_000;
     this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#entries = new Lru(options.maxEntries ?? 5_000, this.#now);
     this.#shared = options.shared;
   }
 
@@ -53,7 +64,7 @@ export class ConfigLoader {
    * Shared: the parsed config lives in the store under the owner's current generation, so that
    * one instance's invalidation (a push it received) holds for all of them.
    */
-  async #loadShared(shared: Store, octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
+  async #loadShared(shared: SharedCache, octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
     const key = await this.#sharedKey(shared, owner, repo);
     const hit = await shared.get(key);
     if (hit) return JSON.parse(hit) as LoadedConfig;
@@ -68,27 +79,19 @@ export class ConfigLoader {
     return value;
   }
 
-  async #sharedKey(shared: Store, owner: string, repo: string): Promise<string> {
-    const generation = (await shared.get(`config-gen:${owner.toLowerCase()}`)) ?? "0";
-    return `config:${generation}:${ConfigLoader.key(owner, repo)}`;
+  async #sharedKey(shared: SharedCache, owner: string, repo: string): Promise<string> {
+    const generation = (await shared.get(keys.configGeneration(owner))) ?? "0";
+    return keys.config(generation, ConfigLoader.key(owner, repo));
   }
 
   #loadLocal(octokit: Octokit, owner: string, repo: string): Promise<LoadedConfig> {
     const key = ConfigLoader.key(owner, repo);
     const hit = this.#entries.get(key);
-    if (hit && hit.expires > this.#now()) {
-      // Refresh recency for the LRU order.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit.value;
-    }
+    if (hit) return hit;
     const value = readConfig(octokit, owner, repo);
-    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
-    while (this.#entries.size > this.#maxEntries) {
-      this.#entries.delete(this.#entries.keys().next().value as string);
-    }
+    this.#entries.set(key, value, this.#ttlMs);
     value.catch(() => {
-      if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+      if (this.#entries.get(key) === value) this.#entries.delete(key);
     });
     return value;
   }
@@ -101,10 +104,11 @@ export class ConfigLoader {
   /** A change to the org's `.github` repo can change every repo's config that falls back to it. */
   async invalidateOwner(owner: string): Promise<void> {
     const prefix = `${owner.toLowerCase()}/`;
-    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
+    for (const key of this.#entries.keys()) if (key.startsWith(prefix)) this.#entries.delete(key);
     // A new generation orphans every shared entry of the owner; they expire by their TTL.
     if (this.#shared) {
-      await this.#shared.set(`config-gen:${owner.toLowerCase()}`, `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`, 31 * 24 * 3600);
+      const generation = `${this.#now().toString(36)}${this.#random().toString(36).slice(2, 8)}`;
+      await this.#shared.set(keys.configGeneration(owner), generation, TTL.configGeneration);
     }
   }
 
@@ -166,4 +170,13 @@ export function pushTouchesConfig(payload: {
       (f) => f === CONFIG_PATH || (orgRepo && f.endsWith(".yml")),
     ),
   );
+}
+
+/** Does any commit of this push (on any branch) add or change the repo's config file? Needs the file lists. */
+export function pushChangesConfigFile(payload: {
+  commits?: { added?: string[]; modified?: string[] }[];
+  head_commit?: { added?: string[]; modified?: string[] } | null;
+}): boolean {
+  const commits = [...(payload.commits ?? []), ...(payload.head_commit ? [payload.head_commit] : [])];
+  return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? [])].includes(CONFIG_PATH));
 }

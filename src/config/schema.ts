@@ -1,19 +1,69 @@
 /**
- * The one JSON Schema for `.github/rerun.yml`. It validates at run time (config/validate.ts) and is
- * written to schema/rerun.schema.json for editors (`npm run schema`; a test keeps the two equal).
+ * The one JSON Schema for `.github/rerun.yml`, and the config's TypeScript types derived from it
+ * (json-schema-to-ts), so the two cannot drift. It validates at run time (config/validate.ts) and
+ * is written to schema/rerun.schema.json for editors (`npm run schema`; a test keeps the two equal).
  * Every bound here is a bound on work a repo can make the bot do.
  */
-const globList = (description: string) => ({
-  type: "array",
-  description,
-  maxItems: 50,
-  items: { type: "string", minLength: 1, maxLength: 200 },
-  default: [],
-});
+import type { FromSchema } from "json-schema-to-ts";
+import { DEFAULT_AUTO_CONCLUSIONS, FAILED_RUN_CONCLUSIONS } from "../domain/conclusions.js";
+import { ROLES } from "../domain/facts.js";
 
-export const ROLES = ["read", "triage", "write", "maintain", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+const stringList = <D extends string, N extends number, L extends number>(description: D, maxItems: N, maxLength: L) =>
+  ({
+    type: "array",
+    description,
+    maxItems,
+    items: { type: "string", minLength: 1, maxLength },
+    default: [],
+  }) as const;
+/** Globs (workflows, jobs, steps) and branch filter patterns. */
+const globList = <D extends string>(description: D) => stringList(description, 50, 200);
+/** RE2 patterns (annotations, log tails). */
+const patternList = <D extends string>(description: D) => stringList(description, 20, 500);
 
+export const PRESETS = ["infrastructure"] as const;
+export type PresetName = (typeof PRESETS)[number];
+
+/** The keys that pick failed jobs: a rule's, and the flat `auto` keys that make the implicit rule. */
+const ruleKeys = {
+  preset: {
+    enum: [...PRESETS],
+    description: "A built-in set of signatures: `infrastructure` matches runner losses, GitHub-side errors and git transport 5xx (see the README).",
+  },
+  jobs: globList("Globs on job names this rule judges; empty = all."),
+  "ignore-jobs": globList("Jobs this rule never matches."),
+  steps: globList("Globs on failed step names: every failed step of the job must match one (e.g. 'Set up job')."),
+  "ignore-steps": globList("A failed step matching one of these is a real failure for this rule (e.g. '*test*')."),
+  annotations: patternList("RE2 patterns on the job's failure annotations (GitHub's own verdict: runner lost, exit codes, ...)."),
+  "log-patterns": patternList("RE2 patterns on the last 64 KiB of the job's log."),
+  "exit-codes": {
+    type: "array",
+    description: "Exit codes from the job's 'Process completed with exit code N.' annotation, e.g. [137, 143].",
+    maxItems: 20,
+    items: { type: "integer", minimum: 0, maximum: 255 },
+    default: [],
+  },
+} as const;
+
+const maxAttempts = {
+  type: "integer",
+  minimum: 2,
+  maximum: 50,
+  description: "Re-run while the run's attempt number is below this. GitHub caps a run at 50 re-runs.",
+} as const;
+
+const rule = {
+  type: "object",
+  additionalProperties: false,
+  description: "Failed jobs this rule matches are flakes. The first rule that matches a failed job decides it.",
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 100, description: "Shown on the check run when the rule matches." },
+    ...ruleKeys,
+    workflows: globList("Workflow names or file paths this rule applies to; empty = all."),
+    branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `!`), as in `on.push.branches`; empty = all."),
+    "max-attempts": { ...maxAttempts, description: "This rule's attempt limit; defaults to auto.max-attempts." },
+  },
+} as const;
 
 export const configSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -33,42 +83,45 @@ export const configSchema = {
       default: {},
       properties: {
         enabled: { type: "boolean", default: false, description: "Automatic re-runs are opt-in." },
-        "max-attempts": {
-          type: "integer",
-          minimum: 2,
-          maximum: 50,
-          default: 3,
-          description: "Re-run while the run's attempt number is below this. GitHub caps a run at 50 re-runs.",
+        "max-attempts": { ...maxAttempts, default: 3 },
+        ...ruleKeys,
+        rules: {
+          type: "array",
+          description: "Ordered retry rules, instead of the flat keys (preset, jobs, steps, annotations, log-patterns, exit-codes).",
+          maxItems: 20,
+          items: rule,
+        },
+        events: {
+          type: "array",
+          description: "Triggering events whose runs may be re-run (push, pull_request, schedule, merge_group, ...); empty = all but merge_group.",
+          maxItems: 30,
+          items: { type: "string", pattern: "^[a-z_]{1,50}$" },
+          default: [],
+        },
+        "ignore-events": {
+          type: "array",
+          description: "Triggering events whose runs are never re-run.",
+          maxItems: 30,
+          items: { type: "string", pattern: "^[a-z_]{1,50}$" },
+          default: [],
         },
         workflows: globList("Workflow names or file paths (.github/workflows/ci.yml), globs allowed; empty = all."),
         "ignore-workflows": globList("Workflows never re-run automatically."),
-        branches: globList("Globs on the run's head branch; empty = all."),
-        jobs: globList("Globs on job names that may be re-run; empty = all."),
-        "ignore-jobs": globList("Jobs whose failure is always real."),
+        branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `?`, `+`, `[]`, `!`); empty = all."),
         conclusions: {
           type: "array",
           description: "Run conclusions that count as failed.",
-          items: { enum: ["failure", "timed_out", "cancelled"] },
+          items: { enum: [...FAILED_RUN_CONCLUSIONS] },
           uniqueItems: true,
           minItems: 1,
-          default: ["failure", "timed_out"],
+          default: DEFAULT_AUTO_CONCLUSIONS,
         },
-        steps: globList("Globs on the name of the step that failed: re-run only when it matches (e.g. 'Set up job')."),
-        "ignore-steps": globList("A failure in a matching step is real (e.g. '*test*')."),
         "max-failed-jobs": {
           type: "integer",
           minimum: 0,
           maximum: 1000,
           default: 0,
           description: "More failed jobs than this means a real break or an outage: no re-run (0 = no limit).",
-        },
-        "log-patterns": {
-          type: "array",
-          description:
-            "RE2 regular expressions; if set, re-run only when every failed job's log tail matches one of them.",
-          maxItems: 20,
-          items: { type: "string", minLength: 1, maxLength: 500 },
-          default: [],
         },
         "fork-privileged": {
           type: "boolean",
@@ -109,33 +162,9 @@ export const configSchema = {
   },
 } as const;
 
-export type Conclusion = "failure" | "timed_out" | "cancelled";
-
-export interface AutoConfig {
-  enabled: boolean;
-  "max-attempts": number;
-  workflows: string[];
-  "ignore-workflows": string[];
-  branches: string[];
-  jobs: string[];
-  "ignore-jobs": string[];
-  conclusions: Conclusion[];
-  steps: string[];
-  "ignore-steps": string[];
-  "max-failed-jobs": number;
-  "log-patterns": string[];
-  "fork-privileged": boolean;
-  "dry-run": boolean;
-  notify: "check-run" | "pr-comment";
-}
-
-export interface CommandsConfig {
-  enabled: boolean;
-  "dry-run": boolean;
-  permission: Role;
-}
-
-export interface RerunConfig {
-  auto: AutoConfig;
-  commands: CommandsConfig;
-}
+/** A config after validation: every key with a default is filled in. */
+export type RerunConfig = FromSchema<typeof configSchema> & { auto: AutoConfig; commands: CommandsConfig };
+type Parsed = FromSchema<typeof configSchema>;
+export type AutoConfig = NonNullable<Parsed["auto"]>;
+export type CommandsConfig = NonNullable<Parsed["commands"]>;
+export type RuleConfig = NonNullable<AutoConfig["rules"]>[number];

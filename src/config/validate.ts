@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from "ajv";
-import { configSchema, type RerunConfig } from "./schema.js";
-import { patternError } from "../policy/log-patterns.js";
+import { configSchema, type AutoConfig, type RerunConfig } from "./schema.js";
+import { patternError } from "../util/re2.js";
+import { filterPatternError } from "../util/filter-pattern.js";
 
 /** One thing wrong with a config: where (a path into the document), the key as users write it, why. */
 export interface ConfigProblem {
@@ -63,11 +64,40 @@ export function validateConfig(raw: unknown): Validation {
     return invalid(problems);
   }
   const config = candidate as unknown as RerunConfig;
-  const problems = config.auto["log-patterns"].flatMap((p, i) => {
-    const why = patternError(p);
-    return why ? [problem(["auto", "log-patterns", i], `not a valid RE2 pattern (${why})`)] : [];
-  });
+  const problems = semanticProblems(config.auto);
   return problems.length ? invalid(problems) : { ok: true, config };
+}
+
+/** The flat keys that make the implicit rule; `rules` replaces them. */
+export const FLAT_RULE_KEYS = ["preset", "jobs", "ignore-jobs", "steps", "ignore-steps", "annotations", "log-patterns", "exit-codes"] as const;
+
+/** What the schema cannot say: RE2 syntax, filter-pattern syntax, `rules` beside the flat keys. */
+function semanticProblems(auto: AutoConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const check = (path: (string | number)[], list: readonly string[] | undefined, why: (p: string) => string | null, what: string) =>
+    (list ?? []).forEach((p, i) => {
+      const err = why(p);
+      if (err) problems.push(problem([...path, i], `not a valid ${what} (${err})`));
+    });
+  const patterns = (path: (string | number)[], scope: { annotations?: readonly string[]; "log-patterns"?: readonly string[] }) => {
+    check([...path, "annotations"], scope.annotations, patternError, "RE2 pattern");
+    check([...path, "log-patterns"], scope["log-patterns"], patternError, "RE2 pattern");
+  };
+  patterns(["auto"], auto);
+  check(["auto", "branches"], auto.branches, filterPatternError, "branch filter pattern");
+  (auto.rules ?? []).forEach((rule, i) => {
+    patterns(["auto", "rules", i], rule);
+    check(["auto", "rules", i, "branches"], rule.branches, filterPatternError, "branch filter pattern");
+  });
+  if (auto.rules !== undefined) {
+    for (const key of FLAT_RULE_KEYS) {
+      const value = auto[key];
+      if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+        problems.push(problem(["auto", key], "cannot be used beside auto.rules: move it into a rule"));
+      }
+    }
+  }
+  return problems;
 }
 
 export function defaultConfig(): RerunConfig {

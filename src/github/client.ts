@@ -3,14 +3,26 @@
  * repository. Tests of the handlers fake HTTP with nock; this keeps the call list short and visible.
  */
 import type { ProbotOctokit } from "probot";
-import { jobFacts, runFacts, type JobFacts, type RunFacts } from "./facts.js";
+import type { Annotation, JobFacts, Permission, RunFacts } from "../domain/facts.js";
+import { annotationFacts, jobFacts, runFacts } from "./payload.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string;
+}
 
 export interface CheckRunOutput {
   title: string;
   summary: string;
   text?: string;
+  /** At most 50 per request (GitHub's limit). */
+  annotations?: CheckRunAnnotation[];
 }
 
 export interface CheckRunAction {
@@ -25,13 +37,9 @@ export interface CheckRunWrite {
   externalId: string;
   detailsUrl?: string;
   conclusion: "success" | "neutral" | "failure" | "action_required";
+  /** The button(s); the config check has none. */
   output: CheckRunOutput;
   actions: CheckRunAction[];
-}
-
-export interface Permission {
-  permission: string;
-  roleName: string | null;
 }
 
 export interface GitHubClient {
@@ -40,14 +48,22 @@ export interface GitHubClient {
   getRun(runId: number): Promise<RunFacts>;
   /** Jobs of the latest attempt, or of every attempt (each job carries its run_attempt). */
   listJobs(runId: number, filter?: "latest" | "all"): Promise<JobFacts[]>;
-  /** The tail of a job's log, asked for with a Range request. */
-  jobLogTail(jobId: number, bytes: number): Promise<string>;
+  /** The tail of a job's log, asked for with a Range request; null when GitHub has no log (404, 410). */
+  jobLogTail(jobId: number, bytes: number): Promise<string | null>;
+  /** A job's check-run annotations (a job's check run has the job's id); null when unreadable. */
+  listAnnotations(jobId: number): Promise<Annotation[] | null>;
   listRunsForSha(sha: string): Promise<RunFacts[]>;
   rerunFailedJobs(runId: number, debug: boolean): Promise<void>;
   rerunJob(jobId: number, debug: boolean): Promise<void>;
   /** null when the user is not a collaborator (GitHub answers 404). */
   getPermission(username: string): Promise<Permission | null>;
   getPullHeadSha(pullNumber: number): Promise<string>;
+  /** The same, or null when the pull request is gone (404). */
+  findPullHeadSha(pullNumber: number): Promise<string | null>;
+  /** Whether a pull request adds or changes the file (reads at most 3,000 files, GitHub's own cap). */
+  pullChangesFile(pullNumber: number, path: string): Promise<boolean>;
+  /** The file's text at a commit, or null when it does not exist there. */
+  getFileText(path: string, ref: string): Promise<string | null>;
   addReaction(commentId: number, content: "eyes" | "+1" | "confused"): Promise<void>;
   createComment(issueNumber: number, body: string): Promise<void>;
   createCheckRun(check: CheckRunWrite): Promise<number>;
@@ -55,6 +71,21 @@ export interface GitHubClient {
 }
 
 const MAX_RUN_PAGES = 3;
+/** Annotations read per job: one page. */
+export const MAX_ANNOTATIONS = 50;
+
+/**
+ * Evidence GitHub no longer has (or never had) is no evidence: 404 (no log: the runner was lost),
+ * 410 (expired), 403 (not readable here). Other errors are GitHub's trouble and are thrown.
+ */
+async function orNull<T>(read: () => Promise<T>, missing: number[] = [403, 404, 410]): Promise<T | null> {
+  try {
+    return await read();
+  } catch (err) {
+    if (missing.includes((err as { status?: number }).status ?? 0)) return null;
+    throw err;
+  }
+}
 
 export function gitHubClient(octokit: Octokit, owner: string, repo: string): GitHubClient {
   const base = { owner, repo };
@@ -86,13 +117,22 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
       return jobs.map(jobFacts);
     },
     async jobLogTail(jobId, bytes) {
-      const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
-        ...base,
-        job_id: jobId,
-        headers: { range: `bytes=-${bytes}` },
+      return orNull(async () => {
+        const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+          ...base,
+          job_id: jobId,
+          headers: { range: `bytes=-${bytes}` },
+        });
+        const text = typeof data === "string" ? data : Buffer.from(data as ArrayBuffer).toString("utf8");
+        return text.length > bytes ? text.slice(-bytes) : text;
       });
-      const text = typeof data === "string" ? data : Buffer.from(data as ArrayBuffer).toString("utf8");
-      return text.length > bytes ? text.slice(-bytes) : text;
+    },
+    async listAnnotations(jobId) {
+      return orNull(async () => {
+        // One page: GitHub's own verdict comes first, and a failed job rarely has more than a few.
+        const { data } = await octokit.rest.checks.listAnnotations({ ...base, check_run_id: jobId, per_page: MAX_ANNOTATIONS });
+        return (Array.isArray(data) ? data : []).map((a) => annotationFacts(a as Record<string, unknown>));
+      });
     },
     async listRunsForSha(sha) {
       const runs: RunFacts[] = [];
@@ -125,6 +165,21 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
     async getPullHeadSha(pullNumber) {
       const { data } = await octokit.rest.pulls.get({ ...base, pull_number: pullNumber });
       return data.head.sha;
+    },
+    async findPullHeadSha(pullNumber) {
+      return orNull(async () => (await octokit.rest.pulls.get({ ...base, pull_number: pullNumber })).data.head.sha, [404]);
+    },
+    async pullChangesFile(pullNumber, path) {
+      for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...base, pull_number: pullNumber, per_page: 100 })) {
+        if (page.data.some((f) => f.filename === path && f.status !== "removed")) return true;
+      }
+      return false;
+    },
+    async getFileText(path, ref) {
+      return orNull(async () => {
+        const { data } = await octokit.rest.repos.getContent({ ...base, path, ref, mediaType: { format: "raw" } });
+        return typeof data === "string" ? data : null;
+      }, [404]);
     },
     async addReaction(commentId, content) {
       await octokit.rest.reactions.createForIssueComment({ ...base, comment_id: commentId, content });

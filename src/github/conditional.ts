@@ -5,6 +5,7 @@
  */
 import type { Octokit } from "@octokit/core";
 import type { OctokitResponse } from "@octokit/types";
+import { Lru } from "../util/lru.js";
 
 type Response = OctokitResponse<unknown>;
 type Entry = { etag: string; response: Response };
@@ -12,25 +13,21 @@ type Entry = { etag: string; response: Response };
 /** Bodies larger than this are not kept (a config file is a few hundred bytes). */
 export const MAX_CACHED_BODY = 64 * 1024;
 
+/** ETags and answers of config files, for one app: each app builds its own (see app.ts). */
 export class ConditionalCache {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: Lru<Entry>;
   hits = 0;
 
-  constructor(private readonly maxEntries = 2_000) {}
+  constructor(maxEntries = 2_000) {
+    this.#entries = new Lru(maxEntries);
+  }
 
   get(url: string): Entry | undefined {
-    const entry = this.#entries.get(url);
-    if (entry) {
-      this.#entries.delete(url);
-      this.#entries.set(url, entry);
-    }
-    return entry;
+    return this.#entries.get(url);
   }
 
   set(url: string, entry: Entry): void {
-    this.#entries.delete(url);
     this.#entries.set(url, entry);
-    while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   get size(): number {

@@ -3,15 +3,15 @@
  * own "Re-run" of that check (`rerequested`). Other apps' check runs cost no API call.
  */
 import type { Context } from "probot";
+import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
-import { executeActions } from "../github/reruns.js";
-import { COMMAND_FAILED_CONCLUSIONS } from "../policy/command-plan.js";
-import { githubRefusal } from "../policy/limits.js";
-import { effectiveRole, mayUse } from "../policy/permission.js";
+import { executeActions } from "./execute.js";
+import { planButton } from "../policy/command-plan.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { RERUN_ACTION, type Outcome } from "../report/check-run.js";
-import { keys, TTL, type Deps } from "../deps.js";
+import { withClaim } from "../state/claims.js";
+import type { Deps } from "./deps.js";
 
 type CheckRunContext = Context<"check_run.requested_action"> | Context<"check_run.rerequested">;
 
@@ -32,43 +32,35 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
   const owner = repository.owner.login;
   const repo = repository.name;
   const fullName = `${owner}/${repo}`;
-  // A press is one delivery; a redelivery of it must not press twice.
-  if (!(await deps.store.claim(keys.button(fullName, context.id), TTL.claim))) return;
-
-  const gh = gitHubClient(context.octokit, owner, repo);
-  const loaded = await deps.configs.load(context.octokit, owner, repo);
-  const needed = loaded.kind === "ok" ? loaded.config.commands.permission : "write";
-  const dryRun = loaded.kind === "ok" && loaded.config.commands["dry-run"];
-  const permission = await gh.getPermission(sender.login);
-  const run = await gh.getRun(runId);
-  let outcome: Outcome;
-  if (!mayUse(permission, needed)) {
-    const role = effectiveRole(permission);
-    outcome = {
-      kind: "refused",
-      refusal: {
-        reason: "permission",
-        message: `${sender.login} pressed the button but needs the ${needed} role or higher (GitHub reports ${role ?? "no access"})`,
-      },
-    };
-  } else {
-    const refusal = githubRefusal(run, deps.now());
-    if (refusal) outcome = { kind: "refused", refusal };
-    else if (!COMMAND_FAILED_CONCLUSIONS.has(run.conclusion ?? "")) {
-      outcome = { kind: "refused", refusal: { reason: "not-failed", message: `nothing failed (conclusion: ${run.conclusion ?? "none"})` } };
-    } else {
-      const [result] = await executeActions(gh, deps.store, [{ kind: "rerun-failed", run, debug: false }], dryRun);
-      outcome = result.ok
-        ? { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it", dryRun }
-        : { kind: "error", trigger: "button", by: sender.login, message: result.error.message };
+  // A press is one delivery; a redelivery of it must not press twice (state/claims.ts).
+  await withClaim(deps.store, keys.button(fullName, context.id), TTL.claim, async (claim) => {
+    const gh = gitHubClient(context.octokit, owner, repo);
+    const loaded = await deps.configs.load(context.octokit, owner, repo);
+    const needed = loaded.kind === "ok" ? loaded.config.commands.permission : "write";
+    const dryRun = loaded.kind === "ok" && loaded.config.commands["dry-run"];
+    const permission = await gh.getPermission(sender.login);
+    const run = await gh.getRun(runId);
+    const plan = planButton(run, sender.login, permission, needed, deps.now());
+    let outcome: Outcome;
+    if (plan.kind === "refuse") outcome = { kind: "refused", refusal: plan.refusal };
+    else {
+      const [result] = await executeActions(gh, deps.store, [plan.action], dryRun);
+      if (result.ok) {
+        claim.accepted();
+        outcome = { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it", dryRun };
+      } else {
+        // A transient answer (5xx): the same press, redelivered, may try again.
+        if (!result.error.refused) await claim.retryable();
+        outcome = { kind: "error", trigger: "button", by: sender.login, message: result.error.message };
+      }
     }
-  }
-  context.log.info({ repo: fullName, run: runId, user: sender.login, outcome: outcome.kind }, "re-run button");
-  if (outcome.kind === "refused") deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
-  else deps.metrics.countRerun("button", outcome.kind === "rerun", dryRun);
-  try {
-    await writeCheckRun(gh, deps.store, run, outcome, null, checkRun.id);
-  } catch (err) {
-    context.log.error({ repo: fullName, err: explainGitHubError(err).message }, "could not update the check run");
-  }
+    context.log.info({ repo: fullName, run: runId, user: sender.login, outcome: outcome.kind }, "re-run button");
+    if (outcome.kind === "refused") deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
+    else deps.metrics.countRerun("button", outcome.kind === "rerun", dryRun);
+    try {
+      await writeCheckRun(gh, deps.store, run, outcome, null, [], checkRun.id);
+    } catch (err) {
+      context.log.error({ repo: fullName, err: explainGitHubError(err).message }, "could not update the check run");
+    }
+  });
 }

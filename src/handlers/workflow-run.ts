@@ -1,25 +1,30 @@
 /**
  * `workflow_run.completed`: automatic re-runs of failed runs, and flaky jobs caught when a run
- * the bot re-ran passes. Decides from the payload first: most events cost no API call.
+ * the bot re-ran passes. Decides from the payload first: most events cost no API call. Evidence is
+ * read only as the rules ask for it (policy/rules.ts), and reading stops at the first real failure.
  */
 import type { Context } from "probot";
+import { isFailedRun } from "../domain/conclusions.js";
+import type { JobFacts, RunFacts } from "../domain/facts.js";
+import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
-import { runFacts, type JobFacts, type RunFacts } from "../github/facts.js";
 import { explainGitHubError } from "../github/errors.js";
-import { judgeJobs, judgeLogs, screenRun } from "../policy/auto-rerun.js";
-import { compilePatterns, findPattern, LOG_TAIL_BYTES } from "../policy/log-patterns.js";
+import { runFacts } from "../github/payload.js";
+import { checkStillWanted, judgeRun, screenRun } from "../policy/auto-rerun.js";
 import { findFlaky } from "../policy/flaky.js";
+import { LOG_TAIL_BYTES } from "../policy/log-patterns.js";
+import type { Refusal } from "../policy/limits.js";
+import type { Evidence, JobVerdict, Rule } from "../policy/rules.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
+import { flakyLine } from "../report/check-run.js";
+import { withClaim, type Claim } from "../state/claims.js";
 import { rememberRerun, wasRerun } from "../state/reruns.js";
-import { flakyLine, type Outcome } from "../report/check-run.js";
 import { mdLink, mdText } from "../util/markdown.js";
-import { keys, TTL, type Deps } from "../deps.js";
 import type { AutoConfig } from "../config/schema.js";
+import type { Deps } from "./deps.js";
 
-/** Conclusions any config could count; the rest are decided without reading the config. */
-const MAYBE_FAILED = new Set(["failure", "timed_out", "cancelled"]);
-/** Failed jobs whose logs are read at most, when log-patterns are set. */
-export const MAX_LOGS_READ = 20;
+/** Annotation lists and log tails read at most per failed run: a bound on calls per event. */
+export const MAX_EVIDENCE_READS = 20;
 
 export async function handleWorkflowRun(context: Context<"workflow_run.completed">, deps: Deps): Promise<void> {
   const payload = context.payload;
@@ -29,7 +34,7 @@ export async function handleWorkflowRun(context: Context<"workflow_run.completed
   const run = runFacts(workflowRun, repository.full_name);
   if (!run.id) return;
 
-  if (run.conclusion && MAYBE_FAILED.has(run.conclusion)) {
+  if (isFailedRun(run)) {
     await onFailedRun(context, deps, run);
   } else if (run.conclusion === "success" && run.runAttempt > 1) {
     await onPassedRerun(context, deps, run);
@@ -46,9 +51,9 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
   if (loaded.kind === "invalid") {
     context.log.warn({ repo: fullName, errors: loaded.errors }, "invalid .github/rerun.yml: no automatic re-run");
     deps.metrics.refusals.inc({ reason: "config-invalid" });
-    if (await deps.store.claim(claimKey, TTL.claim)) {
-      await writeCheckRun(gh, deps.store, run, { kind: "config-invalid", errors: loaded.errors });
-    }
+    await withClaim(deps.store, claimKey, TTL.claim, () =>
+      writeCheckRun(gh, deps.store, run, { kind: "config-invalid", errors: loaded.errors }).then(() => {}),
+    );
     return;
   }
   const auto = loaded.config.auto;
@@ -57,84 +62,105 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     context.log.debug({ repo: fullName, run: run.id, why: screen.why }, "no automatic re-run");
     return;
   }
-  // Redeliveries and racing deliveries of one run attempt act once.
-  if (!(await deps.store.claim(claimKey, TTL.claim))) {
-    context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt }, "duplicate workflow_run event ignored");
-    return;
-  }
-  try {
-    if (screen.kind === "refuse") {
-      await report(context, deps, gh, run, auto, { kind: "refused", refusal: screen.refusal }, null);
-      return;
-    }
+  // Redeliveries and racing deliveries of one run attempt act once (state/claims.ts).
+  const fresh = await withClaim(deps.store, claimKey, TTL.claim, async (claim) => {
+    if (screen.kind === "refuse") return refuse(context, deps, gh, run, auto, screen.refusal, null, []);
     let jobs: JobFacts[] | null = null;
-    let why = "no job rule is configured, so every failure counts as a flake";
+    let why = "no rule asks about jobs, so every failure counts as a flake";
+    let maxAttempts = auto["max-attempts"];
+    let verdicts: JobVerdict[] = [];
+    const stale = (why: string) => context.log.info({ repo: fullName, run: run.id, why }, "stale delivery: no re-run");
     if (screen.needJobs) {
       jobs = await gh.listJobs(run.id);
-      const verdict = judgeJobs(jobs, auto);
-      if (verdict.kind === "refuse") {
-        await report(context, deps, gh, run, auto, { kind: "refused", refusal: verdict.refusal }, jobs);
-        return;
-      }
-      why = `every failed job (${verdict.failed.map((j) => j.name).join(", ")}) passes the job and step rules`;
-      if (verdict.kind === "check-logs") {
-        const patterns = compilePatterns(auto["log-patterns"]);
-        const matched = new Map<number, string | null>();
-        for (const job of verdict.failed.slice(0, MAX_LOGS_READ)) {
-          const found = findPattern(patterns, await gh.jobLogTail(job.id, LOG_TAIL_BYTES));
-          matched.set(job.id, found);
-          if (!found) break; // one real failure decides it: read no more logs
-        }
-        const logs = judgeLogs(verdict.failed, matched);
-        if (logs.kind === "refuse") {
-          await report(context, deps, gh, run, auto, { kind: "refused", refusal: logs.refusal }, jobs);
-          return;
-        }
-        why += `, and each log matches a known flaky pattern (${[...new Set(matched.values())].join(", ")})`;
-      }
+      // The latest attempt's jobs say which attempt GitHub is at: a newer one makes this delivery stale.
+      const atNow = checkStillWanted(run, { runAttempt: Math.max(run.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1)), status: "completed" }, null);
+      if (atNow.kind === "stale") return stale(atNow.why);
+      const verdict = await judgeWithEvidence(gh, run, jobs, screen.rules, auto);
+      verdicts = verdict.verdicts;
+      if (verdict.kind === "refuse") return refuse(context, deps, gh, run, auto, verdict.refusal, jobs, verdicts);
+      ({ why, maxAttempts } = verdict);
     }
-    const dryRun = auto["dry-run"];
-    try {
-      if (!dryRun) await gh.rerunFailedJobs(run.id, false);
-    } catch (err) {
-      const explained = explainGitHubError(err);
-      context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
-      // A refusal will not change on redelivery; a transient error may: let a redelivery try again.
-      if (!explained.refused) await deps.store.release(claimKey);
-      deps.metrics.countRerun("auto", false, dryRun);
-      await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message }, jobs);
-      return;
-    }
-    context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
-    if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
-    deps.metrics.countRerun("auto", true, dryRun);
-    await writeCheckRun(
-      gh,
-      deps.store,
-      run,
-      { kind: "rerun", trigger: "auto", attempt: run.runAttempt + 1, maxAttempts: auto["max-attempts"], why, dryRun },
-      jobs,
-    );
-  } catch (err) {
-    await deps.store.release(claimKey);
-    throw err;
+    // Just before the call: GitHub's current attempt (unless the jobs said it), and for a pull
+    // request run, whether the PR has moved on. One read each, only when a re-run is about to happen.
+    const current = jobs ? null : await gh.getRun(run.id);
+    const pullHead = run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? await gh.findPullHeadSha(run.pullRequests[0]) : null;
+    const still = checkStillWanted(run, current, pullHead);
+    if (still.kind === "stale") return stale(still.why);
+    if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
+    await rerun(context, deps, gh, claim, run, auto, { jobs, verdicts, why, maxAttempts });
+  });
+  if (!fresh) context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt }, "duplicate workflow_run event ignored");
+}
+
+/** Runs the pure judge, reading the evidence it asks for, one piece at a time, within a budget. */
+async function judgeWithEvidence(gh: GitHubClient, run: RunFacts, jobs: JobFacts[], rules: Rule[], auto: AutoConfig) {
+  const evidence = new Map<number, Evidence>();
+  let reads = 0;
+  for (;;) {
+    const verdict = judgeRun(run, jobs, rules, auto, evidence);
+    if (verdict.kind !== "need") return verdict;
+    const known = evidence.get(verdict.job.id) ?? {};
+    const budget = reads++ < MAX_EVIDENCE_READS;
+    if (verdict.what === "annotations") known.annotations = budget ? await gh.listAnnotations(verdict.job.id) : null;
+    else known.log = budget ? await gh.jobLogTail(verdict.job.id, LOG_TAIL_BYTES) : null;
+    evidence.set(verdict.job.id, known);
   }
 }
 
+interface Decision {
+  jobs: JobFacts[] | null;
+  verdicts: JobVerdict[];
+  why: string;
+  maxAttempts: number;
+}
+
+async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Claim, run: RunFacts, auto: AutoConfig, d: Decision) {
+  const fullName = `${gh.owner}/${gh.repo}`;
+  const dryRun = auto["dry-run"];
+  try {
+    if (!dryRun) await gh.rerunFailedJobs(run.id, false);
+  } catch (err) {
+    const explained = explainGitHubError(err);
+    if (/already running/i.test(explained.message)) {
+      // Someone (a person, another bot) re-ran it first: nothing to do, and nothing went wrong.
+      return refuse(context, deps, gh, run, auto, { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }, d.jobs, d.verdicts);
+    }
+    context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
+    // A refusal will not change on redelivery; a transient error may: let a redelivery try again.
+    if (!explained.refused) await claim.retryable();
+    deps.metrics.countRerun("auto", false, dryRun);
+    await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message }, d.jobs, d.verdicts);
+    return;
+  }
+  claim.accepted();
+  context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
+  if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
+  deps.metrics.countRerun("auto", true, dryRun);
+  await writeCheckRun(
+    gh,
+    deps.store,
+    run,
+    { kind: "rerun", trigger: "auto", attempt: run.runAttempt + 1, maxAttempts: d.maxAttempts, why: d.why, dryRun },
+    d.jobs,
+    d.verdicts,
+  );
+}
+
 /** A refusal on the check run, and for a run the bot gave up on, the one optional PR comment. */
-async function report(
+async function refuse(
   context: Context,
   deps: Deps,
   gh: GitHubClient,
   run: RunFacts,
   auto: AutoConfig,
-  outcome: Outcome & { kind: "refused" },
+  refusal: Refusal,
   jobs: JobFacts[] | null,
+  verdicts: JobVerdict[],
 ): Promise<void> {
-  context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run.id, reason: outcome.refusal.reason }, "automatic re-run refused");
-  deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
-  await writeCheckRun(gh, deps.store, run, outcome, jobs);
-  if (outcome.refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
+  context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run.id, reason: refusal.reason }, "automatic re-run refused");
+  deps.metrics.refusals.inc({ reason: refusal.reason });
+  await writeCheckRun(gh, deps.store, run, { kind: "refused", refusal }, jobs, verdicts);
+  if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
     if (await wasRerun(deps.store, `${gh.owner}/${gh.repo}`, run.id)) {
       await commentOnPulls(
         gh,
@@ -155,21 +181,22 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
   const fullName = `${owner}/${repo}`;
   // Only runs the bot re-ran: anything else costs nothing.
   if (!(await wasRerun(deps.store, fullName, run.id))) return;
-  if (!(await deps.store.claim(keys.autoEvent(fullName, run.id, run.runAttempt), TTL.claim))) return;
-  const gh = gitHubClient(context.octokit, owner, repo);
-  const flaky = findFlaky(await gh.listJobs(run.id, "all"));
-  await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });
-  context.log.info({ repo: fullName, run: run.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
-  deps.metrics.flakyJobs.inc(flaky.length);
-  if (flaky.length === 0) return;
-  const loaded = await deps.configs.load(context.octokit, owner, repo);
-  if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
-    await commentOnPulls(
-      gh,
-      run,
-      `${mdLink(`${run.name} #${run.runNumber}`, run.htmlUrl)} passed on attempt ${run.runAttempt} after rerun-bot re-ran it. ${mdText(
-        `Flaky job${flaky.length === 1 ? "" : "s"}:`,
-      )}\n\n${flaky.map((f) => `- ${flakyLine(f)}`).join("\n")}`,
-    );
-  }
+  await withClaim(deps.store, keys.autoEvent(fullName, run.id, run.runAttempt), TTL.claim, async () => {
+    const gh = gitHubClient(context.octokit, owner, repo);
+    const flaky = findFlaky(await gh.listJobs(run.id, "all"));
+    await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });
+    context.log.info({ repo: fullName, run: run.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
+    deps.metrics.flakyJobs.inc(flaky.length);
+    if (flaky.length === 0) return;
+    const loaded = await deps.configs.load(context.octokit, owner, repo);
+    if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
+      await commentOnPulls(
+        gh,
+        run,
+        `${mdLink(`${run.name} #${run.runNumber}`, run.htmlUrl)} passed on attempt ${run.runAttempt} after rerun-bot re-ran it. ${mdText(
+          `Flaky job${flaky.length === 1 ? "" : "s"}:`,
+        )}\n\n${flaky.map((f) => `- ${flakyLine(f)}`).join("\n")}`,
+      );
+    }
+  });
 }

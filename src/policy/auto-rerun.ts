@@ -1,54 +1,59 @@
 /**
- * The automatic re-run decision, as pure functions in three stages so that the handler fetches
- * only what the next stage needs: the payload alone, then the job list, then log tails.
+ * The automatic re-run decision, as pure functions in stages so that the handler fetches only what
+ * the next stage needs: the payload alone (screenRun), then the job list and evidence (judgeRun),
+ * then, just before the re-run, the run's and the pull request's current state (checkStillWanted).
  */
 import type { AutoConfig } from "../config/schema.js";
-import { isFailedJob, type JobFacts, type RunFacts } from "../github/facts.js";
-import { matchesAny, passesFilter } from "../util/glob.js";
+import { workflowNames, type JobFacts, type RunFacts } from "../domain/facts.js";
+import { passesFilterPatterns } from "../util/filter-pattern.js";
+import { passesFilter } from "../util/glob.js";
 import { githubRefusal, type Refusal } from "./limits.js";
+import { judgeJob, ruleAppliesToRun, rulesNeedJobs, rulesOf, sortJobs, type Evidence, type JobVerdict, type Rule } from "./rules.js";
 
 export type Screen =
   /** Not the bot's business (not opted in, filtered out, not a failure): silent, no API call. */
   | { kind: "ignore"; why: string }
   /** The bot would act but must not: reported on its check run. */
   | { kind: "refuse"; refusal: Refusal }
-  | { kind: "proceed"; needJobs: boolean };
-
-export function basename(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
+  | { kind: "proceed"; rules: Rule[]; needJobs: boolean };
 
 export function isForkPrivileged(run: Pick<RunFacts, "event" | "headRepo" | "repo">): boolean {
   return run.event === "pull_request_target" && run.headRepo !== null && run.headRepo !== run.repo;
 }
 
-export function needsJobList(auto: AutoConfig): boolean {
-  return (
-    auto.jobs.length > 0 ||
-    auto["ignore-jobs"].length > 0 ||
-    auto.steps.length > 0 ||
-    auto["ignore-steps"].length > 0 ||
-    auto["max-failed-jobs"] > 0 ||
-    auto["log-patterns"].length > 0
-  );
-}
-
-/** Only the payload is needed for this stage, except `auto` which comes from the config. */
 export function isCountedConclusion(run: Pick<RunFacts, "conclusion">, auto: Pick<AutoConfig, "conclusions">) {
   return run.conclusion !== null && (auto.conclusions as string[]).includes(run.conclusion);
 }
+
+/** Events whose runs are not re-run unless `auto.events` names them. */
+export const EVENTS_OFF_BY_DEFAULT = ["merge_group"];
 
 export function screenRun(run: RunFacts, auto: AutoConfig, now: Date): Screen {
   if (!auto.enabled) return { kind: "ignore", why: "automatic re-runs are not enabled (auto.enabled)" };
   if (!isCountedConclusion(run, auto)) {
     return { kind: "ignore", why: `conclusion ${run.conclusion ?? "none"} is not in auto.conclusions` };
   }
-  if (!passesFilter(auto.workflows, auto["ignore-workflows"], run.name, run.path, basename(run.path))) {
+  if (!passesFilter(auto.workflows, auto["ignore-workflows"], ...workflowNames(run))) {
     return { kind: "ignore", why: `workflow ${run.name} is filtered out by auto.workflows / auto.ignore-workflows` };
   }
-  if (!passesFilter(auto.branches, [], run.headBranch)) {
+  if (!passesFilterPatterns(auto.branches, run.headBranch)) {
     return { kind: "ignore", why: `branch ${run.headBranch ?? "(none)"} is not in auto.branches` };
   }
+  if ((auto.events.length > 0 && !auto.events.includes(run.event)) || auto["ignore-events"].includes(run.event)) {
+    return { kind: "ignore", why: `event ${run.event} is filtered out by auto.events / auto.ignore-events` };
+  }
+  if (auto.events.length === 0 && EVENTS_OFF_BY_DEFAULT.includes(run.event)) {
+    return {
+      kind: "refuse",
+      refusal: {
+        reason: "merge-queue",
+        message:
+          "merge queue (merge_group) runs are not re-run automatically: a failed required check has already removed the pull request from the queue, and a re-run does not put it back; re-add the pull request to the queue instead (auto.events lists merge_group to re-run them anyway)",
+      },
+    };
+  }
+  const rules = rulesOf(auto).filter((r) => ruleAppliesToRun(r, run));
+  if (rules.length === 0) return { kind: "ignore", why: "no rule applies to this workflow and branch" };
   if (isForkPrivileged(run) && !auto["fork-privileged"]) {
     return {
       kind: "refuse",
@@ -61,82 +66,97 @@ export function screenRun(run: RunFacts, auto: AutoConfig, now: Date): Screen {
   }
   const limit = githubRefusal(run, now);
   if (limit) return { kind: "refuse", refusal: limit };
-  if (run.runAttempt >= auto["max-attempts"]) {
-    return {
-      kind: "refuse",
-      refusal: {
-        reason: "max-attempts",
-        message: `attempt ${run.runAttempt} of ${auto["max-attempts"]} failed: no more automatic re-runs (auto.max-attempts)`,
-      },
-    };
-  }
-  return { kind: "proceed", needJobs: needsJobList(auto) };
+  const highest = Math.max(...rules.map((r) => r.maxAttempts));
+  if (run.runAttempt >= highest) return { kind: "refuse", refusal: maxAttemptsRefusal(run, highest, rules.length > 1 ? "any rule's max-attempts" : "auto.max-attempts") };
+  return { kind: "proceed", rules, needJobs: rulesNeedJobs(rules, auto) };
 }
 
-export type JobsVerdict =
-  | { kind: "refuse"; refusal: Refusal; failed: JobFacts[] }
-  | { kind: "check-logs"; failed: JobFacts[] }
-  | { kind: "rerun"; failed: JobFacts[] };
-
-/** Why one failed job may not be re-run automatically, or null when it may. */
-export function jobIneligibility(job: JobFacts, auto: AutoConfig): string | null {
-  if (!passesFilter(auto.jobs, auto["ignore-jobs"], job.name)) {
-    return `job "${job.name}" failed and is not re-run automatically (auto.jobs / auto.ignore-jobs)`;
-  }
-  const step = job.failedStep;
-  if (auto.steps.length > 0 && (step === null || !matchesAny(auto.steps, step))) {
-    return step === null
-      ? `job "${job.name}" failed in no named step, and auto.steps allows only named steps`
-      : `job "${job.name}" failed in step "${step}", which is not in auto.steps`;
-  }
-  if (step !== null && matchesAny(auto["ignore-steps"], step)) {
-    return `job "${job.name}" failed in step "${step}", a real failure by auto.ignore-steps`;
-  }
-  return null;
+function maxAttemptsRefusal(run: Pick<RunFacts, "runAttempt">, max: number, which: string): Refusal {
+  return {
+    reason: "max-attempts",
+    message: `attempt ${run.runAttempt} of ${max} failed: no more automatic re-runs (${which})`,
+  };
 }
 
-/** Every failed job must be eligible: one real failure means the run failed for real. */
-export function judgeJobs(jobs: JobFacts[], auto: AutoConfig): JobsVerdict {
-  const failed = jobs.filter(isFailedJob);
-  if (failed.length === 0) {
-    return {
-      kind: "refuse",
-      failed,
-      refusal: { reason: "no-failed-jobs", message: "no job of the run's latest attempt failed, so there is nothing to re-run" },
-    };
+export type RunVerdict =
+  | { kind: "need"; job: JobFacts; what: "annotations" | "log" }
+  | { kind: "refuse"; refusal: Refusal; verdicts: JobVerdict[] }
+  | { kind: "rerun"; verdicts: JobVerdict[]; maxAttempts: number; why: string };
+
+/**
+ * Every judged job must be a flake (one real failure means no re-run), the count must stay within
+ * `max-failed-jobs`, and the attempt below the lowest limit of the rules that matched. Jobs are judged
+ * in order and judging stops at the first real failure, so no evidence is read past it.
+ */
+export function judgeRun(
+  run: Pick<RunFacts, "runAttempt" | "conclusion">,
+  jobs: JobFacts[],
+  rules: Rule[],
+  auto: Pick<AutoConfig, "max-failed-jobs" | "max-attempts">,
+  evidence: ReadonlyMap<number, Evidence>,
+): RunVerdict {
+  const { judged } = sortJobs(jobs);
+  if (judged.length === 0) {
+    return { kind: "refuse", verdicts: [], refusal: { reason: "no-failed-jobs", message: "no job of the run's latest attempt failed, so there is nothing to re-run" } };
   }
   const max = auto["max-failed-jobs"];
-  if (max > 0 && failed.length > max) {
+  if (max > 0 && judged.length > max) {
     return {
       kind: "refuse",
-      failed,
+      verdicts: [],
       refusal: {
         reason: "too-many-failed-jobs",
-        message: `${failed.length} jobs failed, more than auto.max-failed-jobs (${max}): likely a real break or an outage`,
+        message: `${judged.length} jobs failed, more than auto.max-failed-jobs (${max}): likely a real break or an outage`,
       },
     };
   }
-  for (const job of failed) {
-    const why = jobIneligibility(job, auto);
-    if (why) return { kind: "refuse", failed, refusal: { reason: "ineligible-job", message: why } };
+  const verdicts: JobVerdict[] = [];
+  for (const job of judged) {
+    const v = judgeJob(job, rules, evidence.get(job.id) ?? {});
+    if (v.kind === "need") return v;
+    verdicts.push(v);
+    if (v.kind === "real") {
+      return {
+        kind: "refuse",
+        verdicts,
+        refusal: { reason: "real-failure", message: `job "${job.name}" looks like a real failure: ${v.why}` },
+      };
+    }
   }
-  return auto["log-patterns"].length > 0 ? { kind: "check-logs", failed } : { kind: "rerun", failed };
+  const flakes = verdicts.filter((v): v is JobVerdict & { kind: "flake" } => v.kind === "flake");
+  const limit = Math.min(...flakes.map((v) => v.rule.maxAttempts));
+  if (run.runAttempt >= limit) {
+    const lowest = flakes.find((v) => v.rule.maxAttempts === limit)!;
+    return { kind: "refuse", verdicts, refusal: maxAttemptsRefusal(run, limit, `max-attempts of ${lowest.rule.label}`) };
+  }
+  const listed = flakes.slice(0, 10).map((v) => `${v.job.name}: ${v.evidence} (${v.rule.label})`);
+  const why = flakes.length > 10 ? `${listed.join("; ")}; and ${flakes.length - 10} more` : listed.join("; ");
+  return { kind: "rerun", verdicts, maxAttempts: limit, why: `every failed job is a flake by the rules: ${why}` };
 }
 
-/** `matched` maps a failed job's id to the pattern its log tail matched, or null. */
-export function judgeLogs(
-  failed: JobFacts[],
-  matched: ReadonlyMap<number, string | null>,
-): { kind: "refuse"; refusal: Refusal } | { kind: "rerun" } {
-  const miss = failed.find((job) => !matched.get(job.id));
-  if (miss) {
+/**
+ * Just before the re-run, from the run as GitHub has it now and the pull request's head: a delivery
+ * for an older attempt, a run someone already re-ran, or a PR that moved on is not re-run.
+ */
+export function checkStillWanted(
+  delivered: Pick<RunFacts, "runAttempt" | "headSha">,
+  current: Pick<RunFacts, "runAttempt" | "status"> | null,
+  pullHeadSha: string | null,
+): { kind: "ok" } | { kind: "stale"; why: string } | { kind: "refuse"; refusal: Refusal } {
+  if (current && current.runAttempt > delivered.runAttempt) {
+    return { kind: "stale", why: `the run is at attempt ${current.runAttempt} already; this delivery is for attempt ${delivered.runAttempt}` };
+  }
+  if (current && current.status !== "completed") {
+    return { kind: "stale", why: "the run is running again (someone re-ran it)" };
+  }
+  if (pullHeadSha && pullHeadSha !== delivered.headSha) {
     return {
       kind: "refuse",
       refusal: {
-        reason: "log-not-matched",
-        message: `the log of job "${miss.name}" matches none of auto.log-patterns: the failure looks real`,
+        reason: "superseded",
+        message: `the pull request's head has moved on to ${pullHeadSha.slice(0, 7)}, so this commit's result no longer matters`,
       },
     };
   }
-  return { kind: "rerun" };
+  return { kind: "ok" };
 }

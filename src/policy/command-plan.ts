@@ -3,11 +3,10 @@
  * the PR's head commit before any re-run call: every refusal GitHub would make is explained here.
  */
 import type { Command } from "../commands/parse.js";
-import type { JobFacts, RunFacts } from "../github/facts.js";
-import { basename } from "./auto-rerun.js";
-import { githubRefusal } from "./limits.js";
-
-export const COMMAND_FAILED_CONCLUSIONS = new Set(["failure", "timed_out", "cancelled"]);
+import { isFailedJob, isFailedRun } from "../domain/conclusions.js";
+import { basename, workflowNames, type JobFacts, type Permission, type Role, type RunFacts } from "../domain/facts.js";
+import { failedJobsRefusal, githubRefusal, type Refusal } from "./limits.js";
+import { effectiveRole, mayUse } from "./permission.js";
 /** At most this many names are listed when a name matches nothing. */
 export const NAMES_LISTED = 5;
 
@@ -41,11 +40,9 @@ function listNames(names: string[]): string {
 
 function rerunFailedOf(runs: RunFacts[], debug: boolean, now: Date, plan: Plan): void {
   for (const run of runs) {
-    const refusal = githubRefusal(run, now);
+    const refusal = failedJobsRefusal(run, now);
     if (refusal) plan.notes.push(`${runLabel(run)}: ${refusal.message}`);
-    else if (!COMMAND_FAILED_CONCLUSIONS.has(run.conclusion ?? "")) {
-      plan.notes.push(`${runLabel(run)}: nothing failed (conclusion: ${run.conclusion ?? "none"})`);
-    } else plan.actions.push({ kind: "rerun-failed", run, debug });
+    else plan.actions.push({ kind: "rerun-failed", run, debug });
   }
 }
 
@@ -68,7 +65,7 @@ export function planCommand(
   }
   switch (command.kind) {
     case "rerun-failed": {
-      const failed = runs.filter((r) => r.status === "completed" && COMMAND_FAILED_CONCLUSIONS.has(r.conclusion ?? ""));
+      const failed = runs.filter((r) => r.status === "completed" && isFailedRun(r));
       if (failed.length === 0) {
         const running = runs.filter((r) => r.status !== "completed").length;
         plan.notes.push(
@@ -82,9 +79,7 @@ export function planCommand(
     }
     case "rerun-workflow": {
       const wanted = command.name.toLowerCase();
-      const matches = runs.filter((r) =>
-        [r.name, r.path, basename(r.path)].some((n) => n !== "" && n.toLowerCase() === wanted),
-      );
+      const matches = runs.filter((r) => workflowNames(r).some((n) => n.toLowerCase() === wanted));
       if (matches.length === 0) {
         plan.notes.push(`no workflow named "${command.name}" ran on this commit; workflows: ${listNames(runs.map((r) => r.name))}`);
       }
@@ -97,7 +92,7 @@ export function planCommand(
       if (matches.length === 0) matches = all.filter(({ job }) => job.name.toLowerCase() === command.name.toLowerCase());
       if (matches.length === 0) {
         // Failed jobs first: those are the names the commenter most likely meant.
-        const names = [...all].sort((a, b) => Number(b.job.conclusion === "failure") - Number(a.job.conclusion === "failure"));
+        const names = [...all].sort((a, b) => Number(isFailedJob(b.job)) - Number(isFailedJob(a.job)));
         plan.notes.push(
           all.length > 0
             ? `no job named "${command.name}" in the latest runs of this commit; jobs: ${listNames(names.map((m) => m.job.name))}`
@@ -112,4 +107,28 @@ export function planCommand(
       return plan;
     }
   }
+}
+
+/**
+ * The check run's button (and GitHub's "Re-run" of the bot's check): the same rules as `/rerun` for
+ * one run, with the presser's role checked first.
+ */
+export function planButton(
+  run: RunFacts,
+  presser: string,
+  permission: Permission | null,
+  needed: Role,
+  now: Date,
+): { kind: "refuse"; refusal: Refusal } | { kind: "rerun"; action: Action } {
+  if (!mayUse(permission, needed)) {
+    return {
+      kind: "refuse",
+      refusal: {
+        reason: "permission",
+        message: `${presser} pressed the button but needs the ${needed} role or higher (GitHub reports ${effectiveRole(permission) ?? "no access"})`,
+      },
+    };
+  }
+  const refusal = failedJobsRefusal(run, now);
+  return refusal ? { kind: "refuse", refusal } : { kind: "rerun", action: { kind: "rerun-failed", run, debug: false } };
 }

@@ -1,4 +1,5 @@
-import { isFailedJob, type JobFacts } from "../github/facts.js";
+import { isFailedJob } from "../domain/conclusions.js";
+import type { JobFacts } from "../domain/facts.js";
 
 export interface FlakyJob {
   name: string;

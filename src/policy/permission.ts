@@ -1,5 +1,4 @@
-import { ROLES, type Role } from "../config/schema.js";
-import type { Permission } from "../github/client.js";
+import { ROLES, type Permission, type Role } from "../domain/facts.js";
 
 const rank = (role: string): number => ROLES.indexOf(role as Role) + 1; // unknown -> 0
 

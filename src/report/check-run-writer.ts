@@ -1,7 +1,8 @@
 import type { GitHubClient } from "../github/client.js";
-import type { JobFacts, RunFacts } from "../github/facts.js";
+import type { JobFacts, RunFacts } from "../domain/facts.js";
+import { keys, TTL } from "../domain/keys.js";
+import type { JobVerdict } from "../policy/rules.js";
 import type { Store } from "../state/store.js";
-import { keys, TTL } from "../deps.js";
 import { renderCheckRun, type Outcome } from "./check-run.js";
 
 /**
@@ -15,9 +16,10 @@ export async function writeCheckRun(
   run: RunFacts,
   outcome: Outcome,
   jobs: JobFacts[] | null = null,
+  verdicts: JobVerdict[] = [],
   knownId?: number,
 ): Promise<number> {
-  const check = renderCheckRun(run, outcome, jobs);
+  const check = renderCheckRun(run, outcome, jobs, verdicts);
   const key = keys.checkRun(`${gh.owner}/${gh.repo}`, run.id);
   const known = knownId ?? Number(await store.get(key));
   if (known > 0) {

@@ -2,16 +2,23 @@
  * The bot's own check run on the head commit of a run it acts on or refuses: what it did and why,
  * the run's failed jobs, flaky jobs caught, and a "Re-run failed jobs" button. Pure rendering.
  */
+import { isFailedJob } from "../domain/conclusions.js";
+import type { JobFacts, RunFacts } from "../domain/facts.js";
 import type { CheckRunWrite } from "../github/client.js";
-import type { JobFacts, RunFacts } from "../github/facts.js";
-import { isFailedJob } from "../github/facts.js";
-import type { Refusal } from "../policy/limits.js";
-import { mdCode, mdLink, mdText } from "../util/markdown.js";
+import { offersButton as reasonOffersButton, type Refusal } from "../policy/limits.js";
 import type { FlakyJob } from "../policy/flaky.js";
+import type { JobVerdict } from "../policy/rules.js";
+import { mdCode, mdLink, mdText } from "../util/markdown.js";
 
 export const CHECK_NAME = "rerun-bot";
 export const RERUN_ACTION = "rerun-failed";
 const MAX_TABLE_ROWS = 50;
+
+/** GitHub's limits on a check run (it answers 422 past them). */
+export const CHECK_LIMITS = { text: 65_535, actions: 3, label: 20, description: 40, identifier: 20 } as const;
+
+/** Cut in UTF-16 units, as the limit is counted, whatever the text holds. */
+const clamp = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
 
 export type Trigger = "auto" | "command" | "button";
 
@@ -26,9 +33,9 @@ export function checkName(run: Pick<RunFacts, "name">): string {
   return run.name ? `${CHECK_NAME} (${run.name.slice(0, 80)})` : CHECK_NAME;
 }
 
-/** Nothing GitHub would refuse is offered: no button on runs too old, in progress or at the cap. */
+/** The button where a press could help; each refusal reason says whether it can (policy/limits.ts). */
 export function offersButton(outcome: Outcome): boolean {
-  if (outcome.kind === "refused") return !["too-old", "in-progress", "rerun-cap", "no-failed-jobs"].includes(outcome.refusal.reason);
+  if (outcome.kind === "refused") return reasonOffersButton(outcome.refusal.reason);
   return outcome.kind === "config-invalid" || outcome.kind === "error";
 }
 
@@ -85,25 +92,37 @@ export function flakyLine(f: FlakyJob): string {
   return `${mdCode(f.name)} failed on ${attempts} and passed on attempt ${f.passedAttempt}`;
 }
 
-export function failedJobsTable(jobs: JobFacts[] | null): string | undefined {
-  if (!jobs) return undefined;
-  const failed = jobs.filter(isFailedJob);
-  if (failed.length === 0) return undefined;
-  const rows = failed
-    .slice(0, MAX_TABLE_ROWS)
-    .map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${j.failedStep ? mdText(j.failedStep, 100) : "-"} |`);
-  const more = failed.length > MAX_TABLE_ROWS ? `\n\n…and ${failed.length - MAX_TABLE_ROWS} more.` : "";
-  return `### Failed jobs\n\n| Job | Conclusion | Failed step |\n| --- | --- | --- |\n${rows.join("\n")}${more}`;
+function verdictCell(v: JobVerdict | undefined): string {
+  if (!v || v.kind === "need") return "not judged";
+  return v.kind === "flake" ? `flake: ${mdText(v.evidence, 200)} (${mdText(v.rule.label, 60)})` : `**real**: ${mdText(v.why, 200)}`;
 }
 
-export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null): CheckRunWrite {
+export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): string | undefined {
+  if (!jobs) return undefined;
+  const byJob = new Map(verdicts.map((v) => [v.job.id, v]));
+  const failed = jobs.filter((j) => isFailedJob(j) || byJob.has(j.id));
+  if (failed.length === 0) return undefined;
+  const steps = (j: JobFacts) => (j.failedSteps.length > 0 ? mdText(j.failedSteps.join(", "), 100) : "none");
+  const rows = failed
+    .slice(0, MAX_TABLE_ROWS)
+    .map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${steps(j)} | ${verdictCell(byJob.get(j.id)).replace(/\|/g, "\\|")} |`);
+  const more = failed.length > MAX_TABLE_ROWS ? `\n\n…and ${failed.length - MAX_TABLE_ROWS} more.` : "";
+  return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Verdict |\n| --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
+}
+
+export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): CheckRunWrite {
+  const text = failedJobsTable(jobs, verdicts);
   return {
     name: checkName(run),
     headSha: run.headSha,
     externalId: String(run.id),
     detailsUrl: run.htmlUrl || undefined,
     conclusion: outcome.kind === "flaky" ? "success" : "neutral",
-    output: { title: title(outcome, run), summary: summary(outcome, run), text: failedJobsTable(jobs) },
+    output: {
+      title: clamp(title(outcome, run), 200),
+      summary: clamp(summary(outcome, run), CHECK_LIMITS.text),
+      ...(text ? { text: clamp(text, CHECK_LIMITS.text) } : {}),
+    },
     actions: offersButton(outcome)
       ? [{ label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: RERUN_ACTION }]
       : [],

@@ -1,8 +1,11 @@
 /** The one reply to a comment with `/rerun` commands. Everything echoed is escaped. */
 import { helpText, type Command } from "../commands/parse.js";
-import type { ActionResult } from "../github/reruns.js";
+import type { ExplainedError } from "../github/errors.js";
 import type { Action, Plan } from "../policy/command-plan.js";
 import { mdCode, mdLink, mdText } from "../util/markdown.js";
+
+/** What GitHub answered to one re-run call of a plan. */
+export type ActionResult = { action: Action; ok: true } | { action: Action; ok: false; error: ExplainedError };
 
 export interface CommandOutcome {
   command: Command;

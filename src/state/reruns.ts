@@ -1,4 +1,4 @@
-import { keys, TTL } from "../deps.js";
+import { keys, TTL } from "../domain/keys.js";
 import type { Store } from "./store.js";
 
 /** Which runs the bot re-ran: their later success is checked for flaky jobs, their last failure reported. */

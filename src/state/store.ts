@@ -2,6 +2,8 @@
  * Small shared state: dedupe claims and remembered ids. One interface so that a Redis-backed
  * store can serve several instances; the in-memory one serves a single process.
  */
+import { Lru } from "../util/lru.js";
+
 export interface Store {
   /** Atomically claims `key` for `ttlSeconds`; false when someone holds it already. */
   claim(key: string, ttlSeconds: number): Promise<boolean>;
@@ -12,34 +14,15 @@ export interface Store {
 
 /** A bounded map with per-entry expiry; the oldest entries go first when it is full. */
 export class MemoryStore implements Store {
-  readonly #entries = new Map<string, { value: string; expires: number }>();
+  readonly #entries: Lru<string>;
 
-  constructor(
-    private readonly maxEntries = 50_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  #live(key: string) {
-    const entry = this.#entries.get(key);
-    if (entry && entry.expires <= this.now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  #put(key: string, value: string, ttlSeconds: number) {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: this.now() + ttlSeconds * 1000 });
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+  constructor(maxEntries = 50_000, now: () => number = Date.now) {
+    this.#entries = new Lru(maxEntries, now);
   }
 
   async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    if (this.#live(key)) return false;
-    this.#put(key, "1", ttlSeconds);
+    if (this.#entries.has(key)) return false;
+    this.#entries.set(key, "1", ttlSeconds * 1000);
     return true;
   }
 
@@ -48,11 +31,11 @@ export class MemoryStore implements Store {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.#live(key)?.value ?? null;
+    return this.#entries.get(key) ?? null;
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    this.#put(key, value, ttlSeconds);
+    this.#entries.set(key, value, ttlSeconds * 1000);
   }
 
   get size(): number {

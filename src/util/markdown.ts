@@ -34,7 +34,10 @@ export function mdCode(s: string, max = 100): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** A link whose text is escaped and whose target must be an https URL on the same GitHub host. */
+/**
+ * A link whose text is escaped and whose target must be a plain http(s) URL (no spaces, brackets or
+ * quotes that could end the link). Targets come from GitHub's own answers (html_url), never from users.
+ */
 export function mdLink(label: string, url: string | null | undefined): string {
   const text = mdText(label, 100);
   if (!url || !/^https?:\/\/[^\s()<>]+$/.test(url)) return text;

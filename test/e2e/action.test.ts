@@ -41,12 +41,13 @@ const recent = () => new Date(Date.now() - 3_600_000).toISOString();
 
 describe("run as a GitHub Action", () => {
   test("workflow_run: a failed run is re-run with the workflow's token, and the check run written", async () => {
-    github.repo("o/r", { config: "auto:\n  enabled: true\n  jobs: ['test*']\n", runs: [apiRun({ created_at: recent() })], jobs: { 42: [apiJob()] } });
+    github.repo("o/r", { config: "auto:\n  enabled: true\n  jobs: ['test*']\n", runs: [apiRun({ created_at: recent() })], jobs: { 42: [apiJob()] }, pulls: { 5: "abc123" } });
     const { code, output } = await runAction("workflow_run", workflowRunEvent({ created_at: recent() }));
     expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
     expect(github.calls()).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
       "GET /repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100",
+      "GET /repos/o/r/pulls/5",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);

@@ -48,10 +48,12 @@ describe("the server", () => {
   });
 
   test("a failed run in an opted-in repo is re-run, and the check run reports it", async () => {
-    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [failedRun()] });
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [failedRun()], pulls: { 5: "abc123" } });
     expect(await bot.send("workflow_run", event())).toBe(200);
     expect(github.calls()).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
+      "GET /repos/o/r/actions/runs/42",
+      "GET /repos/o/r/pulls/5",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);
@@ -204,7 +206,7 @@ describe("hardening", () => {
     expect(await bot.send("workflow_run", event({ id }))).toBe(200);
     expect(Date.now() - started).toBeLessThan(8_000);
     if (error) expect(github.checkRuns[0].output.summary).toMatch(error);
-    else expect(github.checkRuns[0].output.title).toBe("Not re-run: log not matched");
+    else expect(github.checkRuns[0].output.title).toBe("Not re-run: real failure");
     expect(name).toBeTruthy();
   });
 });

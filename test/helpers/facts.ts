@@ -1,5 +1,5 @@
-import type { JobFacts, RunFacts } from "../../src/github/facts.js";
-import { defaultConfig } from "../../src/config/validate.js";
+import type { JobFacts, RunFacts } from "../../src/domain/facts.js";
+import { validateConfig } from "../../src/config/validate.js";
 import type { AutoConfig } from "../../src/config/schema.js";
 
 export const NOW = new Date("2026-11-23T12:00:00Z");
@@ -27,19 +27,30 @@ export function run(over: Partial<RunFacts> = {}): RunFacts {
   };
 }
 
+/** A job; `failedStep` alone sets `failedSteps` to that one step (null: none failed). */
 export function job(over: Partial<JobFacts> = {}): JobFacts {
+  const failedStep = over.failedSteps ? (over.failedSteps[0] ?? null) : over.failedStep === undefined ? "Run tests" : over.failedStep;
+  const failedSteps = over.failedSteps ?? (failedStep ? [failedStep] : []);
   return {
     id: 100,
     name: "test",
     status: "completed",
     conclusion: "failure",
     runAttempt: 1,
-    failedStep: "Run tests",
+    stepCount: 5,
+    runnerName: "GitHub Actions 2",
     htmlUrl: "https://github.com/o/r/actions/runs/42/job/100",
+    startedAt: null,
+    completedAt: null,
     ...over,
+    failedStep,
+    failedSteps,
   };
 }
 
-export function auto(over: Partial<AutoConfig> = {}): AutoConfig {
-  return { ...defaultConfig().auto, enabled: true, ...over };
+/** An enabled `auto` section with defaults filled in by the real validator (rules included). */
+export function auto(over: Partial<Omit<AutoConfig, "rules">> & { rules?: Record<string, unknown>[] } = {}): AutoConfig {
+  const v = validateConfig({ auto: { enabled: true, ...over } });
+  if (!v.ok) throw new Error(`test config is invalid: ${v.errors.join("; ")}`);
+  return v.config.auto;
 }

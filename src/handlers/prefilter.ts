@@ -5,11 +5,10 @@
  * The handlers keep their own checks: this is a superset of what they act on, never a narrower rule.
  */
 import type { Webhooks } from "@octokit/webhooks";
-import { pushTouchesConfig } from "./config/load.js";
+import { pushChangesConfigFile, pushTouchesConfig } from "../config/load.js";
+import { isFailedRun } from "../domain/conclusions.js";
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const FAILED = new Set(["failure", "timed_out", "cancelled"]);
 
 export function mayNeedAction(name: string, payload: Payload, appId: number | null): boolean {
   if (typeof payload !== "object" || payload === null) return false;
@@ -17,7 +16,7 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
     case "workflow_run": {
       const run = payload.workflow_run;
       if (payload.action !== "completed" || !run) return false;
-      return FAILED.has(run.conclusion) || (run.conclusion === "success" && Number(run.run_attempt) > 1);
+      return isFailedRun(run) || (run.conclusion === "success" && Number(run.run_attempt) > 1);
     }
     case "issue_comment":
       return (
@@ -33,7 +32,14 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
         payload.check_run?.app?.id === appId
       );
     case "push":
-      return pushTouchesConfig(payload);
+      return pushTouchesConfig(payload) || pushChangesConfigFile(payload);
+    case "pull_request":
+      // Only forks: a same-repo branch's pushes come as `push` events.
+      return (
+        ["opened", "synchronize", "reopened"].includes(payload.action) &&
+        typeof payload.pull_request?.head?.repo?.full_name === "string" &&
+        payload.pull_request.head.repo.full_name !== payload.repository?.full_name
+      );
     default:
       return false;
   }

@@ -1,18 +1,12 @@
 /** Carries out a plan's re-run calls, one at a time, and keeps every GitHub answer for the report. */
+import type { GitHubClient } from "../github/client.js";
+import { explainGitHubError } from "../github/errors.js";
 import type { Action } from "../policy/command-plan.js";
-import type { Store } from "../state/store.js";
-import type { GitHubClient } from "./client.js";
-import { explainGitHubError, type ExplainedError } from "./errors.js";
+import type { ActionResult } from "../report/reply.js";
 import { rememberRerun } from "../state/reruns.js";
+import type { Store } from "../state/store.js";
 
-export type ActionResult = { action: Action; ok: true } | { action: Action; ok: false; error: ExplainedError };
-
-export async function executeActions(
-  gh: GitHubClient,
-  store: Store,
-  actions: Action[],
-  dryRun = false,
-): Promise<ActionResult[]> {
+export async function executeActions(gh: GitHubClient, store: Store, actions: Action[], dryRun = false): Promise<ActionResult[]> {
   const results: ActionResult[] = [];
   for (const action of actions) {
     try {

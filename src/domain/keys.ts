@@ -1,0 +1,16 @@
+/** The store's keys and how long they live: one list, so no two features share a key by accident. */
+const DAY = 24 * 60 * 60;
+
+/** Seconds. Remembered ids outlive GitHub's 30-day re-run window. */
+export const TTL = { claim: DAY, remember: 31 * DAY, configGeneration: 31 * DAY } as const;
+
+export const keys = {
+  autoEvent: (repo: string, runId: number, attempt: number) => `auto:${repo}:${runId}:${attempt}`,
+  checkRun: (repo: string, runId: number) => `check:${repo}:${runId}`,
+  reran: (repo: string, runId: number) => `reran:${repo}:${runId}`,
+  comment: (repo: string, commentId: number) => `comment:${repo}:${commentId}`,
+  button: (repo: string, deliveryId: string) => `button:${repo}:${deliveryId}`,
+  configCheck: (repo: string, sha: string) => `config-check:${repo}:${sha}`,
+  config: (generation: string, repoKey: string) => `config:${generation}:${repoKey}`,
+  configGeneration: (owner: string) => `config-gen:${owner.toLowerCase()}`,
+};

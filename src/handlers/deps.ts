@@ -1,0 +1,17 @@
+import type { ConfigLoader } from "../config/load.js";
+import type { Store } from "../state/store.js";
+import type { Metrics } from "../metrics.js";
+
+/**
+ * Everything the handlers share, built once per app by the composition root (app.ts) and replaced
+ * in tests. No handler reaches for module state: the clock, randomness, caches and counters are here.
+ */
+export interface Deps {
+  /** Our GitHub App id: check runs from any other app are not ours. */
+  appId: number | null;
+  store: Store;
+  configs: ConfigLoader;
+  now: () => Date;
+  random: () => number;
+  metrics: Metrics;
+}

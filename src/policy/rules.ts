@@ -1,0 +1,168 @@
+/**
+ * Retry rules: which failed jobs are flakes. A failed job is judged by the first rule that matches
+ * it; a rule matches when its filters pass and, if it asks for evidence, some evidence matches.
+ * Evidence is asked for cheapest first (job facts, then annotations, then the log tail): the judge
+ * is pure and answers "need annotations" or "need the log" until it can decide, so the handler
+ * reads only what a decision needs.
+ */
+import type { AutoConfig, PresetName, RuleConfig } from "../config/schema.js";
+import { isFailedJob } from "../domain/conclusions.js";
+import { workflowNames, type Annotation, type JobFacts, type RunFacts } from "../domain/facts.js";
+import { passesFilterPatterns } from "../util/filter-pattern.js";
+import { matchesAny, passesFilter } from "../util/glob.js";
+import { compilePatterns, findPattern, type CompiledPatterns } from "../util/re2.js";
+import { JOB_SIGNATURES, matchPresetText, type EvidenceSource } from "./preset.js";
+import { logTail } from "./log-patterns.js";
+
+export interface Rule {
+  /** How the check run names it: the rule's name, "rule 2", or "auto" for the flat keys. */
+  label: string;
+  preset: PresetName | null;
+  jobs: readonly string[];
+  ignoreJobs: readonly string[];
+  steps: readonly string[];
+  ignoreSteps: readonly string[];
+  workflows: readonly string[];
+  branches: readonly string[];
+  annotations: CompiledPatterns;
+  logPatterns: CompiledPatterns;
+  exitCodes: readonly number[];
+  maxAttempts: number;
+}
+
+type RuleKeys = Pick<RuleConfig, "preset" | "jobs" | "ignore-jobs" | "steps" | "ignore-steps" | "annotations" | "log-patterns" | "exit-codes">;
+
+function compileRule(r: RuleKeys & Partial<Pick<RuleConfig, "workflows" | "branches" | "max-attempts">>, label: string, defaultMax: number): Rule {
+  return {
+    label,
+    preset: r.preset ?? null,
+    jobs: r.jobs ?? [],
+    ignoreJobs: r["ignore-jobs"] ?? [],
+    steps: r.steps ?? [],
+    ignoreSteps: r["ignore-steps"] ?? [],
+    workflows: r.workflows ?? [],
+    branches: r.branches ?? [],
+    annotations: compilePatterns(r.annotations ?? []),
+    logPatterns: compilePatterns(r["log-patterns"] ?? []),
+    exitCodes: r["exit-codes"] ?? [],
+    maxAttempts: r["max-attempts"] ?? defaultMax,
+  };
+}
+
+/** `auto.rules` in order, or the flat keys as one implicit rule. */
+export function rulesOf(auto: AutoConfig): Rule[] {
+  if (auto.rules) {
+    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto["max-attempts"]));
+  }
+  return [compileRule(auto, auto.preset ? `preset ${auto.preset}` : "auto", auto["max-attempts"])];
+}
+
+const needsAnnotations = (r: Rule) => r.preset !== null || r.annotations.length > 0 || r.exitCodes.length > 0;
+const needsLog = (r: Rule) => r.preset !== null || r.logPatterns.length > 0;
+const hasFilters = (r: Rule) => r.jobs.length > 0 || r.ignoreJobs.length > 0 || r.steps.length > 0 || r.ignoreSteps.length > 0;
+
+/** Whether the job list must be read at all: a rule looks at jobs, or a job limit is set. */
+export function rulesNeedJobs(rules: Rule[], auto: Pick<AutoConfig, "max-failed-jobs">): boolean {
+  return auto["max-failed-jobs"] > 0 || rules.some((r) => hasFilters(r) || needsAnnotations(r) || needsLog(r)) || rules.length > 1;
+}
+
+/** The run-level filters of a rule (`workflows`, `branches`). */
+export function ruleAppliesToRun(rule: Rule, run: Pick<RunFacts, "name" | "path" | "headBranch">): boolean {
+  return passesFilter(rule.workflows, [], ...workflowNames(run)) && passesFilterPatterns(rule.branches, run.headBranch);
+}
+
+/** What the handler read for one job. `undefined`: not read yet; `null`: could not be read (no evidence). */
+export interface Evidence {
+  annotations?: Annotation[] | null;
+  log?: string | null;
+}
+
+export type JobVerdict =
+  | { kind: "flake"; job: JobFacts; rule: Rule; evidence: string; category: "infrastructure" | "rule" }
+  | { kind: "real"; job: JobFacts; why: string }
+  | { kind: "need"; job: JobFacts; what: Exclude<EvidenceSource, "job"> };
+
+const EXIT_CODE = /Process completed with exit code (\d+)\./;
+
+function stepVerdict(rule: Rule, job: JobFacts): string | null {
+  for (const step of job.failedSteps) {
+    if (rule.steps.length > 0 && !matchesAny(rule.steps, step)) return `failed step "${step}" is not in steps`;
+    if (matchesAny(rule.ignoreSteps, step)) return `failed step "${step}" is in ignore-steps`;
+  }
+  return null;
+}
+
+const annotationText = (list: Annotation[]) => list.map((a) => (a.title ? `${a.title}: ${a.message}` : a.message)).join("\n");
+
+/**
+ * One rule against one job. Returns a match (with what matched), "no" (with why, for the report),
+ * or what must be read first.
+ */
+function tryRule(
+  rule: Rule,
+  job: JobFacts,
+  evidence: Evidence,
+): { match: string; category: "infrastructure" | "rule" } | { no: string } | { need: Exclude<EvidenceSource, "job"> } {
+  if (!passesFilter(rule.jobs, rule.ignoreJobs, job.name)) return { no: "job name is filtered out" };
+  const noFailedStep = job.failedSteps.length === 0 && job.conclusion === "failure";
+  // A job with no failed step never "matches no step": the runner failed, not a step.
+  if (!noFailedStep) {
+    const steps = stepVerdict(rule, job);
+    if (steps) return { no: steps };
+  }
+  if (!needsAnnotations(rule) && !needsLog(rule)) {
+    return { match: hasFilters(rule) ? "job and step filters" : "every failure counts (no evidence asked for)", category: "rule" };
+  }
+  let excluded: string | null = null;
+  if (rule.preset) {
+    if (noFailedStep) return { match: `infrastructure: ${JOB_SIGNATURES[0].title}`, category: "infrastructure" };
+    if (job.runnerName === null && job.stepCount === 0) return { match: `infrastructure: ${JOB_SIGNATURES[1].title}`, category: "infrastructure" };
+  }
+  if (needsAnnotations(rule)) {
+    if (evidence.annotations === undefined) return { need: "annotations" };
+    const text = annotationText(evidence.annotations ?? []);
+    if (rule.preset && text) {
+      const hit = matchPresetText(text, "annotations");
+      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
+      if (hit) excluded = hit.excluded.title;
+    }
+    const exit = EXIT_CODE.exec(text);
+    if (exit && rule.exitCodes.includes(Number(exit[1]))) return { match: `exit code ${exit[1]}`, category: "rule" };
+    const found = findPattern(rule.annotations, text);
+    if (found) return { match: `annotation matches /${found}/`, category: "rule" };
+  }
+  if (rule.logPatterns.length > 0 || (rule.preset && !excluded)) {
+    if (evidence.log === undefined) return { need: "log" };
+    const tail = logTail(evidence.log ?? "");
+    if (rule.preset && !excluded && tail) {
+      const hit = matchPresetText(tail, "log");
+      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
+      if (hit) excluded = hit.excluded.title;
+    }
+    const found = findPattern(rule.logPatterns, tail);
+    if (found) return { match: `log matches /${found}/`, category: "rule" };
+  }
+  return { no: excluded ? `${excluded} (never retried)` : "no evidence matched" };
+}
+
+/** The first rule that matches the job decides it; none matching means a real failure. */
+export function judgeJob(job: JobFacts, rules: Rule[], evidence: Evidence): JobVerdict {
+  const misses: string[] = [];
+  for (const rule of rules) {
+    const r = tryRule(rule, job, evidence);
+    if ("need" in r) return { kind: "need", job, what: r.need };
+    if ("match" in r) return { kind: "flake", job, rule, evidence: r.match, category: r.category };
+    misses.push(`${rule.label}: ${r.no}`);
+  }
+  return { kind: "real", job, why: rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ") };
+}
+
+/** Jobs of a run's latest attempt, sorted into the ones judged and the ones GitHub re-runs along. */
+export function sortJobs(jobs: JobFacts[]): { judged: JobFacts[]; cancelled: JobFacts[] } {
+  const failed = jobs.filter(isFailedJob);
+  const cancelled = jobs.filter((j) => j.conclusion === "cancelled");
+  // With no failed job, the cancelled ones are what failed: a timeout (GitHub reports many as
+  // cancelled, with an annotation) or a cancelled run counted by auto.conclusions.
+  if (failed.length === 0) return { judged: cancelled, cancelled: [] };
+  return { judged: failed, cancelled };
+}

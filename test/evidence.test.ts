@@ -1,0 +1,176 @@
+/**
+ * Retry rules in the handler, against GitHub's real answer shapes: annotations as GitHub lists
+ * them, a log that is gone (404), "already running", a PR that moved on, a stale delivery.
+ */
+import { apiJob, apiRun, workflowRunEvent } from "./helpers/events.js";
+import { config, expectCall, harness, setupNock, type Harness } from "./helpers/probot.js";
+import { renderCheckRun, CHECK_LIMITS } from "../src/report/check-run.js";
+import { judgeRun } from "../src/policy/auto-rerun.js";
+import { rulesOf } from "../src/policy/rules.js";
+import { auto, job, run } from "./helpers/facts.js";
+
+setupNock();
+
+const PRESET = "auto:\n  enabled: true\n  preset: infrastructure\n";
+const JOBS = "/repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100";
+const deliver = (h: Harness, over: Record<string, unknown> = {}, id = "d1") =>
+  h.probot.receive({ id, name: "workflow_run", payload: workflowRunEvent(over as never) } as never);
+const jobs = (h: Harness, list: unknown[]) => expectCall(h, "GET", JOBS, 200, { total_count: list.length, jobs: list });
+/** GitHub's shape for GET /check-runs/{id}/annotations. */
+const annotation = (message: string, over: Record<string, unknown> = {}) => ({
+  path: ".github",
+  blob_href: "https://github.com/o/r/blob/abc/.github",
+  start_line: 1,
+  end_line: 1,
+  start_column: null,
+  end_column: null,
+  annotation_level: "failure",
+  title: "",
+  message,
+  raw_details: "",
+  ...over,
+});
+const annotations = (h: Harness, jobId: number, list: unknown[]) => expectCall(h, "GET", `/repos/o/r/check-runs/${jobId}/annotations?per_page=50`, 200, list);
+const pull = (h: Harness, sha = "abc123") => expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha } });
+const check = (h: Harness) => h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string; text?: string } };
+
+describe("the infrastructure preset in the handler", () => {
+  test("runner lost with no failed step: decided from the job list, no annotation read", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob({ steps: [{ name: "Set up job", conclusion: "success" }, { name: "Run tests", conclusion: null, status: "in_progress" }], runner_name: "GitHub Actions 9" })]);
+    pull(h);
+    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(h.calls).toEqual([
+      "GET /repos/o/r/contents/.github/rerun.yml",
+      `GET ${JOBS}`,
+      "GET /repos/o/r/pulls/5",
+      "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
+      "POST /repos/o/r/check-runs",
+    ]);
+    expect(check(h).output.text).toContain("flake: infrastructure: the job failed with no failed step");
+  });
+
+  test("runner lost in the annotations, and its log is gone (404): re-run", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob()]);
+    annotations(h, 100, [annotation("The self-hosted runner: ci-7 lost communication with the server. Verify the machine is running and has a healthy network connection.")]);
+    pull(h);
+    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(h.calls).not.toContain("GET /repos/o/r/actions/jobs/100/logs");
+    expect(check(h).output.summary).toContain("the runner lost communication with GitHub");
+  });
+
+  test("a real failure: annotations then the log (404: no evidence), no re-run, and no later job read", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob(), apiJob({ id: 101, name: "lint" })]);
+    annotations(h, 100, [annotation("Process completed with exit code 1.")]);
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(h.calls).toEqual([
+      "GET /repos/o/r/contents/.github/rerun.yml",
+      `GET ${JOBS}`,
+      "GET /repos/o/r/check-runs/100/annotations?per_page=50",
+      "GET /repos/o/r/actions/jobs/100/logs",
+      "POST /repos/o/r/check-runs",
+    ]);
+    expect(check(h).output.title).toBe("Not re-run: real failure");
+    expect(check(h).output.text).toContain("**real**: no evidence matched");
+    expect(check(h).output.text).toContain("not judged");
+  });
+
+  test("annotations that cannot be read (404) are no evidence: the log decides", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob({ steps: [{ name: "Checkout", conclusion: "failure" }] })]);
+    expectCall(h, "GET", "/repos/o/r/check-runs/100/annotations?per_page=50", 404, { message: "Not Found" });
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 200, "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 500", { "content-type": "text/plain" });
+    pull(h);
+    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(check(h).output.summary).toContain("git transport failed");
+  });
+});
+
+describe("just before the re-run", () => {
+  test("GitHub answers 'already running': a skip, reported as such, not an error", async () => {
+    const h = await harness();
+    config(h, "auto:\n  enabled: true\n");
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun());
+    pull(h);
+    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 403, { message: "This workflow is already running" });
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(check(h).output.title).toBe("Not re-run: already running");
+    expect(check(h).output.summary).toContain("someone re-ran it first");
+  });
+
+  test("the pull request's head moved on: not re-run, and the check run says so", async () => {
+    const h = await harness();
+    config(h, "auto:\n  enabled: true\n");
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun());
+    pull(h, "fff999");
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(h.calls).not.toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(check(h).output.summary).toContain("head has moved on to fff999");
+  });
+
+  test("a delivery for an older attempt never re-runs, and writes nothing", async () => {
+    const h = await harness();
+    config(h, "auto:\n  enabled: true\n");
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun({ run_attempt: 2, status: "completed", conclusion: "failure" }));
+    pull(h);
+    await deliver(h, { run_attempt: 1 });
+    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", "GET /repos/o/r/actions/runs/42", "GET /repos/o/r/pulls/5"]);
+  });
+
+  test("an older attempt seen in the job list: stale before any evidence is read", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob({ run_attempt: 2 })]);
+    await deliver(h, { run_attempt: 1 });
+    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", `GET ${JOBS}`]);
+  });
+
+  test("a merge queue run: not re-run by default, and the check run says why", async () => {
+    const h = await harness();
+    config(h, "auto:\n  enabled: true\n");
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h, { event: "merge_group" });
+    expect(check(h).output.title).toBe("Not re-run: merge queue");
+    expect(check(h).output.summary).toContain("re-add the pull request to the queue");
+  });
+});
+
+describe("every check-run write stays inside GitHub's limits", () => {
+  test("1,000 failed jobs with long names and long verdicts", () => {
+    const many = Array.from({ length: 1000 }, (_, i) => job({ id: i + 1, name: `${"e2e ".repeat(60)}${i}`, failedSteps: ["x".repeat(300), "y".repeat(300)] }));
+    const a = auto({ rules: [{ name: "n".repeat(100), jobs: ["e2e*"] }] });
+    const verdict = judgeRun(run(), many, rulesOf(a), a, new Map());
+    const outcome = verdict.kind === "rerun"
+      ? { kind: "rerun" as const, trigger: "auto" as const, attempt: 2, maxAttempts: 3, why: verdict.why }
+      : { kind: "refused" as const, refusal: verdict.kind === "refuse" ? verdict.refusal : { reason: "real-failure" as const, message: "" } };
+    for (const o of [outcome, { kind: "refused" as const, refusal: { reason: "real-failure" as const, message: "m".repeat(100_000) } }]) {
+      const write = renderCheckRun(run({ name: "W".repeat(500) }), o, many, verdict.kind === "need" ? [] : verdict.verdicts);
+      expect(write.output.title.length).toBeLessThanOrEqual(CHECK_LIMITS.text);
+      expect(write.output.summary.length).toBeLessThanOrEqual(CHECK_LIMITS.text);
+      expect((write.output.text ?? "").length).toBeLessThanOrEqual(CHECK_LIMITS.text);
+      expect(write.actions.length).toBeLessThanOrEqual(CHECK_LIMITS.actions);
+      for (const action of write.actions) {
+        expect(action.label.length).toBeLessThanOrEqual(CHECK_LIMITS.label);
+        expect(action.description.length).toBeLessThanOrEqual(CHECK_LIMITS.description);
+        expect(action.identifier.length).toBeLessThanOrEqual(CHECK_LIMITS.identifier);
+      }
+    }
+    expect(verdict.kind).toBe("rerun");
+  });
+});
