@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "../test/e2e/fake-github.js";
 import { E2E_APP_ID, startBot, type Bot } from "../test/e2e/server.js";
-import { apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
+import { apiJob, apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const PER_ROUND = Number(process.env.BENCH_EVENTS ?? 1500);
@@ -126,12 +126,35 @@ async function callsPerEvent(github: FakeGitHub) {
     await measure("successful run", 50, async (i) => {
       await bot.send("workflow_run", workflowRunEvent({ id: 10_000 + i, conclusion: "success", created_at: recent() }));
     });
-    await measure("failed run (auto re-run, no job rules)", 20, async (i) => {
+    await measure("failed run (auto re-run, no rules about jobs)", 20, async (i) => {
       repo.runs.push(apiRun({ id: 20_000 + i, created_at: recent() }));
       await bot.send("workflow_run", workflowRunEvent({ id: 20_000 + i, created_at: recent() }));
     });
     await measure("failed run, attempt 2 of 3 (check run updated)", 10, async (i) => {
+      // GitHub's state after attempt 2 failed too: completed, failure, attempt 2.
+      Object.assign(repo.runs.find((r) => r.id === 20_000 + i)!, { status: "completed", conclusion: "failure", run_attempt: 2 });
       await bot.send("workflow_run", workflowRunEvent({ id: 20_000 + i, run_attempt: 2, created_at: recent() }));
+    });
+    // The infrastructure preset: calls per failed run by what the evidence shows.
+    repo.config = "auto:\n  enabled: true\n  preset: infrastructure\n";
+    await bot.send("push", { ref: "refs/heads/main", repository: { name: "r", full_name: "o/r", default_branch: "main", owner: { login: "o", name: "o" } }, commits: [{ modified: [".github/rerun.yml"] }], installation: { id: 1 } });
+    const presetCase = async (name: string, base: number, job: (id: number) => Record<string, unknown>, evidence: (id: number) => void) => {
+      await measure(name, 10, async (i) => {
+        const id = base + i;
+        repo.runs.push(apiRun({ id, created_at: recent() }));
+        repo.jobs[id] = [apiJob({ id: id * 10, run_id: id, ...job(id * 10) }), apiJob({ id: id * 10 + 1, run_id: id, name: "lint", conclusion: "success", steps: [] })];
+        evidence(id * 10);
+        await bot.send("workflow_run", workflowRunEvent({ id, created_at: recent() }));
+      });
+    };
+    const lostRunner = [{ name: "Set up job", conclusion: "success" }, { name: "Run tests", conclusion: null, status: "in_progress" }];
+    await presetCase("preset, runner lost before any step failed", 61_000, () => ({ steps: lostRunner }), () => {});
+    await presetCase("preset, runner lost (annotation), log gone", 62_000, () => ({}), (jobId) => {
+      repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "The hosted runner: GitHub Actions 9 lost communication with the server." }];
+    });
+    await presetCase("preset, real failure (annotation, then log)", 63_000, () => ({}), (jobId) => {
+      repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "Process completed with exit code 1." }];
+      repo.logs[jobId] = "FAIL src/a.test.ts\n  expected 1 to be 2\n";
     });
     repo.runs = [apiRun({ id: 30_000, created_at: recent() })];
     await measure("/rerun (one failed workflow)", 4, async (i) => {

@@ -17,7 +17,8 @@ describe("planCommand /rerun", () => {
   test("re-runs the failed jobs of each failed latest run", () => {
     const plan = planCommand({ kind: "rerun-failed", debug: false }, [ci, lint], NOW);
     expect(plan.actions).toEqual([{ kind: "rerun-failed", run: ci, debug: false }]);
-    expect(plan.notes).toEqual([]);
+    expect(plan.notes).toEqual(["Lint #12: passed"]);
+    expect(plan.refused).toBe(0);
   });
 
   test("a failed run superseded by a newer passing run of the same workflow is left alone", () => {
@@ -40,6 +41,8 @@ describe("planCommand /rerun", () => {
     const running = run({ status: "in_progress", conclusion: null });
     expect(planCommand({ kind: "rerun-failed", debug: false }, [running, lint], NOW).notes).toEqual([
       "nothing failed; 1 workflow run(s) of this commit are still in progress",
+      "CI #12: still in progress",
+      "Lint #12: passed",
     ]);
   });
 
@@ -47,6 +50,17 @@ describe("planCommand /rerun", () => {
     expect(planCommand({ kind: "rerun-failed", debug: false }, [], NOW).notes).toEqual([
       "no workflow run exists for the pull request's head commit",
     ]);
+  });
+
+  test.each([
+    ["startup_failure", run({ id: 30, workflowId: 3, name: "Deploy", conclusion: "startup_failure" }), "Deploy #12: GitHub cannot re-run a run that failed to start (startup_failure); fix the workflow file and push", 1],
+    ["awaiting approval", run({ id: 31, workflowId: 4, name: "Fork CI", conclusion: "action_required" }), "Fork CI #12: waiting for a maintainer to approve running workflows for this fork", 1],
+    ["skipped", run({ id: 32, workflowId: 5, name: "Docs", conclusion: "skipped" }), "Docs #12: nothing to re-run (conclusion: skipped)", 0],
+  ])("every run of the commit is accounted for: %s", (_name, other, note, refused) => {
+    const plan = planCommand({ kind: "rerun-failed", debug: false }, [ci, other], NOW);
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.notes).toContain(note);
+    expect(plan.refused).toBe(refused);
   });
 
   test("cancelled and timed out runs count as failed for a command", () => {

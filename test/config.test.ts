@@ -14,7 +14,9 @@ describe("config validation", () => {
       "log-patterns": [],
       notify: "check-run",
     });
-    expect(c.commands).toEqual({ enabled: true, "dry-run": false, permission: "write" });
+    expect(c.commands).toEqual({ enabled: true, "dry-run": false, permission: "write", "allow-author": false, "author-budget": 3, "rerequest-apps": [] });
+    expect(c.auto.events).toEqual([]);
+    expect(c.auto.rules).toBeUndefined();
     expect(c.auto["dry-run"]).toBe(false);
   });
 

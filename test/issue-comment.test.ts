@@ -37,6 +37,7 @@ describe("/rerun on pull requests", () => {
     ]);
     expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
     reply(h);
+    reaction(h);
     await say(h, "Flaky again.\n\n/rerun");
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
@@ -47,9 +48,12 @@ describe("/rerun on pull requests", () => {
       "GET /repos/o/r/actions/runs?head_sha=abc123&per_page=100",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/issues/5/comments",
+      "POST /repos/o/r/issues/comments/900/reactions",
     ]);
-    expect(h.bodies["POST /repos/o/r/issues/comments/900/reactions"][0]).toEqual({ content: "eyes" });
-    expect(replyBody(h)).toBe("Re-running:\n- the failed jobs of [CI #12](https://github.com/o/r/actions/runs/42)");
+    // 👀 at once; 🚀 once everything asked for was re-run.
+    expect(h.bodies["POST /repos/o/r/issues/comments/900/reactions"]).toEqual([{ content: "eyes" }, { content: "rocket" }]);
+    // Every run of the commit is accounted for.
+    expect(replyBody(h)).toBe("Re-running:\n- the failed jobs of [CI #12](https://github.com/o/r/actions/runs/42)\nNot re-run:\n- Lint #12: passed");
   });
 
   test("/rerun job:<matrix name> --debug re-runs that job with debug logging", async () => {
@@ -132,15 +136,20 @@ describe("/rerun on pull requests", () => {
     expect(replyBody(h)).toContain("no workflow run exists");
   });
 
-  test("/rerun help answers the usage without looking anything up", async () => {
+  test("/rerun help answers the usage and the failed job names `job:` accepts", async () => {
     const h = await harness();
-    config(h, null);
-    reaction(h);
-    permission(h, "write");
+    commandLookups(h, [apiRun({ id: 42, conclusion: "failure" }), apiRun({ id: 50, workflow_id: 8, name: "Lint", conclusion: "success" })]);
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100", 200, {
+      total_count: 3,
+      jobs: [apiJob({ name: "test (ubuntu, 20)" }), apiJob({ id: 101, name: "e2e `chrome`" }), apiJob({ id: 102, name: "build", conclusion: "success" })],
+    });
     reply(h);
     await say(h, "/rerun help");
-    expect(h.calls.some((c) => c.includes("/pulls/") || c.includes("/actions/"))).toBe(false);
+    // Only the failed run's jobs are read; nothing is re-run.
+    expect(h.calls.filter((c) => c.includes("/jobs"))).toEqual(["GET /repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100"]);
     expect(replyBody(h)).toContain("/rerun job:<name>");
+    expect(replyBody(h)).toContain("Failed jobs that `job:` accepts: `test (ubuntu, 20)`, `` e2e `chrome` ``");
+    expect(replyBody(h)).not.toContain("build");
   });
 
   test("unknown arguments get the usage", async () => {

@@ -49,6 +49,27 @@ describe("parseCommands", () => {
     ["```\ncode\n```\n/rerun", [{ kind: "rerun-failed", debug: false }]],
     ["Looks flaky.\n\n/rerun job:lint\n\nthanks", [{ kind: "rerun-job", name: "lint", debug: false }]],
     ["/rerun\n/rerun", [{ kind: "rerun-failed", debug: false }]],
+    // Grammar as GitHub renders it.
+    ["/retest", [{ kind: "rerun-failed", debug: false }]],
+    ["/RETEST job:lint", [{ kind: "rerun-job", name: "lint", debug: false }]],
+    ["/retesting", []],
+    ["/rerun\tjob:lint", [{ kind: "rerun-job", name: "lint", debug: false }]],
+    ["/rerun --debug job:lint", [{ kind: "rerun-job", name: "lint", debug: true }]],
+    ["/rerun workflow:CI --debug", [{ kind: "rerun-workflow", name: "CI", debug: true }]],
+    ['/rerun job:"a --debug b" --debug', [{ kind: "rerun-job", name: "a --debug b", debug: true }]],
+    ['/rerun job:"a b" trailing', [{ kind: "invalid", args: 'job:"a b" trailing' }]],
+    ["    /rerun", []], // an indented code block
+    ["text\n\n    /rerun\n", []],
+    ["\t/rerun", []],
+    ["    code\n\n    /rerun", []], // an indented block runs over blank lines
+    ["text\n    /rerun", [{ kind: "rerun-failed", debug: false }]], // a paragraph's continuation, not code
+    ["```js title=x\n/rerun\n```", []],
+    ["~~~ruby\n/rerun\n~~~", []],
+    ["```\n/rerun\n~~~\n", []], // a tilde line does not close a backtick fence
+    ["/rerun\r\n/rerun job:a\r\n", [
+      { kind: "rerun-failed", debug: false },
+      { kind: "rerun-job", name: "a", debug: false },
+    ]],
     ["/rerun job:a\n/rerun job:b", [
       { kind: "rerun-job", name: "a", debug: false },
       { kind: "rerun-job", name: "b", debug: false },
@@ -104,6 +125,30 @@ describe("parseCommands, property tests", () => {
         const safe = inner.replace(/```|~~~/g, "");
         expect(parseCommands(`${fence}\n${safe}\n${fence}`)).toEqual([]);
         expect(parseCommands(safe.split("\n").map((l) => `> ${l}`).join("\n"))).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("nothing inside an indented code block is ever a command", () => {
+    fc.assert(
+      fc.property(comment, fc.constantFrom("    ", "\t", "      "), (inner, indent) => {
+        const block = inner
+          .split("\n")
+          .map((l) => `${indent}${l.replace(/^\s+/, "")}`)
+          .join("\n");
+        expect(parseCommands(`Some text.\n\n${block}`)).toEqual([]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("a fence with any info string and an unclosed fence hide what follows", () => {
+    fc.assert(
+      fc.property(comment, fc.string({ maxLength: 20 }).filter((s) => !/[`\n\r]/.test(s)), (inner, info) => {
+        const safe = inner.replace(/```|~~~/g, "");
+        expect(parseCommands(`\`\`\`${info}\n${safe}`)).toEqual([]);
+        expect(parseCommands(`~~~${info}\n${safe}\n~~~`)).toEqual([]);
       }),
       { numRuns: 500 },
     );

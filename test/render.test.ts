@@ -125,7 +125,7 @@ describe("replies", () => {
     const body = renderReply([
       {
         command: { kind: "rerun-job", name: "x", debug: true },
-        plan: { actions: [], notes: ['no job named "@org/team [x](http://e)"'] },
+        plan: { actions: [], notes: ['no job named "@org/team [x](http://e)"'], refused: 1 },
         results: [{ ok: true, action: { kind: "rerun-job", run: r, job: job({ name: "e2e" }), debug: true } }],
       },
     ]);
@@ -136,7 +136,7 @@ describe("replies", () => {
   });
 
   test("help is fenced so it never triggers a command", () => {
-    expect(renderReply([{ command: { kind: "help" }, plan: { actions: [], notes: [] }, results: [] }])).toMatch(/^Usage:\n\n```\n\/rerun /);
+    expect(renderReply([{ command: { kind: "help" }, plan: { actions: [], notes: [], refused: 0 }, results: [] }])).toMatch(/^Usage:\n\n```\n\/rerun /);
   });
 
   test("permission refusal names the role needed", () => {

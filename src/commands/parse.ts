@@ -20,17 +20,29 @@ export const HELP: { usage: string; help: string }[] = [
   { usage: "/rerun job:<name>", help: "re-run that job and its dependents (the rest of the line is the name; quotes allowed)" },
   { usage: "/rerun workflow:<name>", help: "re-run the failed jobs of that workflow's run (name or file name)" },
   { usage: "/rerun ... --debug", help: "the same with debug logging" },
-  { usage: "/rerun help", help: "show this usage" },
+  { usage: "/rerun help", help: "show this usage and the job names of this PR's failed runs" },
+  { usage: "/retest", help: "the same as /rerun (Prow's word)" },
 ];
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const COMMAND = /^\s*\/rerun(?=\s|$)(.*)$/i;
+/** `/retest` is Prow's word for the same thing: muscle memory from Kubernetes-style repos. */
+export const COMMAND_WORDS = ["rerun", "retest"] as const;
+const COMMAND = /^[ \t]*\/(?:rerun|retest)(?=[ \t]|$)(.*)$/i;
+/** Flags may stand anywhere after the command word; they are never part of a name. */
+const FLAG = /(^|[ \t])--debug(?=[ \t]|$)/gi;
 
-/** The lines that may hold commands: outside fences, quotes and HTML comments. */
+/**
+ * The lines that may hold commands, as GitHub renders the comment: outside fenced code (backticks or
+ * tildes, any info string; an unclosed fence runs to the end), indented code blocks, quotes and HTML
+ * comments.
+ */
 export function commandLines(body: string): string[] {
   const text = body.slice(0, MAX_COMMENT_LENGTH).replace(/<!--[\s\S]*?(-->|$)/g, "");
   const lines: string[] = [];
   let fence: string | null = null;
+  // An indented code block starts after a blank line (or at the top) and runs over blank lines.
+  let afterBlank = true;
+  let indentedCode = false;
   for (const line of text.split(/\r\n|\r|\n/)) {
     const open = FENCE.exec(line);
     if (fence !== null) {
@@ -40,8 +52,21 @@ export function commandLines(body: string): string[] {
     }
     if (open) {
       fence = open[1];
+      afterBlank = false;
+      indentedCode = false;
       continue;
     }
+    if (line.trim() === "") {
+      afterBlank = true;
+      lines.push(line);
+      continue;
+    }
+    if (/^(?: {4}| {0,3}\t)/.test(line) && (afterBlank || indentedCode)) {
+      indentedCode = true;
+      continue;
+    }
+    afterBlank = false;
+    indentedCode = false;
     if (/^\s*>/.test(line)) continue;
     lines.push(line);
   }
@@ -97,22 +122,32 @@ function unquote(s: string): string {
 }
 
 export function parseArgs(rawArgs: string): Command {
-  let args = rawArgs.trim();
+  const raw = rawArgs.trim();
   let debug = false;
-  const debugFlag = /(^|\s)--debug$/i;
-  if (debugFlag.test(args)) {
-    debug = true;
-    args = args.replace(debugFlag, "").trim();
+  let args = raw;
+  // A quoted name keeps whatever it holds; flags are read outside the quotes only.
+  const quoted = /^(job|workflow):\s*(["'`])(.*)\2((?:[ \t].*)?)$/is.exec(args);
+  const flagsOf = (text: string) =>
+    text.replace(FLAG, () => {
+      debug = true;
+      return " ";
+    }).trim();
+  if (quoted) {
+    const rest = flagsOf(quoted[4]);
+    if (rest !== "") return { kind: "invalid", args: raw };
+    args = `${quoted[1]}:${quoted[2]}${quoted[3]}${quoted[2]}`;
+  } else {
+    args = flagsOf(args);
   }
   if (args === "") return { kind: "rerun-failed", debug };
   if (/^help$/i.test(args) && !debug) return { kind: "help" };
   const named = /^(job|workflow):\s*(.*)$/is.exec(args);
   if (named) {
     const name = unquote(named[2].trim()).trim();
-    if (name === "" || Array.from(name).length > MAX_NAME_LENGTH) return { kind: "invalid", args: rawArgs.trim() };
+    if (name === "" || Array.from(name).length > MAX_NAME_LENGTH) return { kind: "invalid", args: raw };
     return named[1].toLowerCase() === "job" ? { kind: "rerun-job", name, debug } : { kind: "rerun-workflow", name, debug };
   }
-  return { kind: "invalid", args: rawArgs.trim() };
+  return { kind: "invalid", args: raw };
 }
 
 /** Commands in order, identical ones once, at most MAX_COMMANDS_PER_COMMENT. */

@@ -10,6 +10,7 @@ export const keys = {
   reran: (repo: string, runId: number) => `reran:${repo}:${runId}`,
   comment: (repo: string, commentId: number) => `comment:${repo}:${commentId}`,
   button: (repo: string, deliveryId: string) => `button:${repo}:${deliveryId}`,
+  authorBudget: (repo: string, sha: string, slot: number) => `author-budget:${repo}:${sha}:${slot}`,
   configCheck: (repo: string, sha: string) => `config-check:${repo}:${sha}`,
   config: (generation: string, repoKey: string) => `config:${generation}:${repoKey}`,
   configGeneration: (owner: string) => `config-gen:${owner.toLowerCase()}`,

@@ -8,6 +8,14 @@ import { annotationFacts, jobFacts, runFacts } from "./payload.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
+export interface CheckSuiteFacts {
+  id: number;
+  appSlug: string | null;
+  appName: string | null;
+  status: string | null;
+  conclusion: string | null;
+}
+
 export interface CheckRunAnnotation {
   path: string;
   start_line: number;
@@ -64,7 +72,11 @@ export interface GitHubClient {
   pullChangesFile(pullNumber: number, path: string): Promise<boolean>;
   /** The file's text at a commit, or null when it does not exist there. */
   getFileText(path: string, ref: string): Promise<string | null>;
-  addReaction(commentId: number, content: "eyes" | "+1" | "confused"): Promise<void>;
+  addReaction(commentId: number, content: "eyes" | "+1" | "confused" | "rocket"): Promise<void>;
+  /** Check suites of other apps on a commit (first 100). */
+  listCheckSuites(sha: string): Promise<CheckSuiteFacts[]>;
+  /** GitHub sends the owning app a `check_suite.rerequested` event. */
+  rerequestCheckSuite(suiteId: number): Promise<void>;
   createComment(issueNumber: number, body: string): Promise<void>;
   createCheckRun(check: CheckRunWrite): Promise<number>;
   updateCheckRun(checkRunId: number, check: CheckRunWrite): Promise<void>;
@@ -183,6 +195,19 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
     },
     async addReaction(commentId, content) {
       await octokit.rest.reactions.createForIssueComment({ ...base, comment_id: commentId, content });
+    },
+    async listCheckSuites(sha) {
+      const { data } = await octokit.rest.checks.listSuitesForRef({ ...base, ref: sha, per_page: 100 });
+      return data.check_suites.map((cs) => ({
+        id: cs.id,
+        appSlug: cs.app?.slug ?? null,
+        appName: cs.app?.name ?? null,
+        status: cs.status ?? null,
+        conclusion: cs.conclusion ?? null,
+      }));
+    },
+    async rerequestCheckSuite(suiteId) {
+      await octokit.rest.checks.rerequestSuite({ ...base, check_suite_id: suiteId });
     },
     async createComment(issueNumber, body) {
       await octokit.rest.issues.createComment({ ...base, issue_number: issueNumber, body });

@@ -1,27 +1,36 @@
 /**
- * `/rerun` commands in pull request comments. Costs nothing unless the comment holds a command;
- * then: config (cached), reaction, permission, pull request, runs of its head commit, job lists
- * only for `job:`, the re-run calls, one reply.
+ * `/rerun` (and `/retest`) commands in pull request comments. Costs nothing unless the comment
+ * holds a command; then: config (cached), reaction, permission, pull request, runs of its head
+ * commit, job lists only for `job:` and `help`, the re-run calls, other apps' suites when configured,
+ * one reply, and one more reaction when the outcome is all or nothing.
  */
 import type { Context } from "probot";
 import { parseCommands, type Command } from "../commands/parse.js";
+import type { CommandsConfig } from "../config/schema.js";
+import { isFailedRun } from "../domain/conclusions.js";
+import type { JobFacts, RunFacts } from "../domain/facts.js";
+import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
-import { executeActions } from "./execute.js";
-import type { JobFacts } from "../domain/facts.js";
-import { keys, TTL } from "../domain/keys.js";
-import { withClaim, type Claim } from "../state/claims.js";
-import { latestRuns, needsJobs, planCommand } from "../policy/command-plan.js";
+import { authorMay, failedJobNames, latestRuns, needsJobs, outcomeReaction, planCommand, type Action } from "../policy/command-plan.js";
 import { effectiveRole, mayUse } from "../policy/permission.js";
-import { renderConfigInvalid, renderPermissionRefusal, renderReply, type CommandOutcome } from "../report/reply.js";
+import { renderClosedPull, renderConfigInvalid, renderPermissionRefusal, renderReply, type CommandOutcome, type Rerequested } from "../report/reply.js";
+import { withClaim, type Claim } from "../state/claims.js";
+import type { Store } from "../state/store.js";
 import { mdText } from "../util/markdown.js";
+import { executeActions } from "./execute.js";
 import type { Deps } from "./deps.js";
 
 /** Job lists are read for at most this many workflow runs per command. */
 export const MAX_RUNS_WITH_JOBS = 20;
+/** Other apps' check suites re-requested at most per comment. */
+export const MAX_SUITES_REREQUESTED = 10;
 
 const isBot = (user: { type?: string; login?: string } | null | undefined) =>
   !user || user.type === "Bot" || /\[bot\]$/.test(user.login ?? "");
+
+/** Who is asking, and with what right: the role, or the PR author's small budget. */
+type Asker = { kind: "role" } | { kind: "author"; budget: number };
 
 export async function handleIssueComment(context: Context<"issue_comment.created">, deps: Deps): Promise<void> {
   const { comment, issue, repository } = context.payload;
@@ -39,27 +48,42 @@ export async function handleIssueComment(context: Context<"issue_comment.created
   await withClaim(deps.store, keys.comment(fullName, comment.id), TTL.claim, async (claim) => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const reply = (body: string) => gh.createComment(issue.number, body);
-    try {
-      await gh.addReaction(comment.id, "eyes");
-    } catch (err) {
-      context.log.warn({ repo: fullName, err: explainGitHubError(err).message }, "could not react to the command");
-    }
+    const react = async (content: "eyes" | "rocket" | "confused") => {
+      try {
+        await gh.addReaction(comment.id, content);
+      } catch (err) {
+        context.log.warn({ repo: fullName, err: explainGitHubError(err).message }, "could not react to the command");
+      }
+    };
+    await react("eyes");
     if (loaded.kind === "invalid") {
       await reply(renderConfigInvalid(loaded.errors));
       return;
     }
+    const config = loaded.config.commands;
+    const asksForRuns = commands.some((c) => c.kind !== "invalid");
+    if (issue.state === "closed" && asksForRuns) {
+      await reply(renderClosedPull(Boolean((issue.pull_request as { merged_at?: string | null }).merged_at)));
+      await react("confused");
+      return;
+    }
     try {
       const permission = await gh.getPermission(login);
-      const needed = loaded.config.commands.permission;
-      if (!mayUse(permission, needed)) {
-        context.log.info({ repo: fullName, user: login, needed }, "command refused: permission");
-        deps.metrics.refusals.inc({ reason: "permission" });
-        await reply(renderPermissionRefusal(login, needed, effectiveRole(permission)));
-        return;
+      let asker: Asker = { kind: "role" };
+      if (!mayUse(permission, config.permission)) {
+        if (!(config["allow-author"] && issue.user?.login === login)) {
+          context.log.info({ repo: fullName, user: login, needed: config.permission }, "command refused: permission");
+          deps.metrics.refusals.inc({ reason: "permission" });
+          await reply(renderPermissionRefusal(login, config.permission, effectiveRole(permission)));
+          return;
+        }
+        asker = { kind: "author", budget: config["author-budget"] };
       }
-      const dryRun = loaded.config.commands["dry-run"];
-      const outcomes = await runCommands(gh, deps, issue.number, commands, dryRun, claim);
-      await reply(renderReply(outcomes, dryRun));
+      const dryRun = config["dry-run"];
+      const done = await runCommands(gh, deps, issue.number, commands, { dryRun, claim, asker, config });
+      await reply(renderReply(done.outcomes, dryRun, done.rerequested, done.jobNames));
+      const reaction = outcomeReaction(done.asked, done.rerun, done.refused);
+      if (reaction) await react(reaction);
     } catch (err) {
       const explained = explainGitHubError(err);
       context.log.error({ repo: fullName, status: explained.status }, `command failed: ${explained.message}`);
@@ -70,24 +94,40 @@ export async function handleIssueComment(context: Context<"issue_comment.created
   });
 }
 
-async function runCommands(
-  gh: GitHubClient,
-  deps: Deps,
-  pullNumber: number,
-  commands: Command[],
-  dryRun: boolean,
-  claim: Claim,
-): Promise<CommandOutcome[]> {
-  const lookups = commands.some((c) => c.kind !== "help" && c.kind !== "invalid");
-  const runs = lookups ? await gh.listRunsForSha(await gh.getPullHeadSha(pullNumber)) : [];
+interface RunOptions {
+  dryRun: boolean;
+  claim: Claim;
+  asker: Asker;
+  config: CommandsConfig;
+}
+
+/** One budget slot per re-run, claimed atomically: two comments at once cannot overspend it. */
+async function takeAuthorSlot(store: Store, repo: string, sha: string, budget: number): Promise<boolean> {
+  for (let slot = 1; slot <= budget; slot++) {
+    if (await store.claim(keys.authorBudget(repo, sha, slot), TTL.remember)) return true;
+  }
+  return false;
+}
+
+async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, commands: Command[], o: RunOptions) {
+  const lookups = commands.some((c) => c.kind !== "invalid");
+  const sha = lookups ? await gh.getPullHeadSha(pullNumber) : "";
+  const runs: RunFacts[] = lookups ? await gh.listRunsForSha(sha) : [];
   const jobsByRun = new Map<number, JobFacts[]>();
-  if (commands.some(needsJobs)) {
-    for (const run of latestRuns(runs).slice(0, MAX_RUNS_WITH_JOBS)) jobsByRun.set(run.id, await gh.listJobs(run.id));
+  const wantsHelp = commands.some((c) => c.kind === "help");
+  if (commands.some(needsJobs) || wantsHelp) {
+    // `help` lists the failed jobs' names: only failed runs' jobs are read for it.
+    const targets = latestRuns(runs).filter((r) => commands.some(needsJobs) || isFailedRun(r));
+    for (const run of targets.slice(0, MAX_RUNS_WITH_JOBS)) jobsByRun.set(run.id, await gh.listJobs(run.id));
   }
   const acted = new Set<string>();
   const outcomes: CommandOutcome[] = [];
+  let asked = 0;
+  let rerun = 0;
+  let refused = 0;
   for (const command of commands) {
     const plan = planCommand(command, runs, deps.now(), jobsByRun);
+    refused += plan.refused;
     // Two commands of one comment never ask for the same re-run: the second call would be refused.
     const fresh = plan.actions.filter((a) => {
       const key = a.kind === "rerun-failed" ? `run:${a.run.id}` : `job:${a.job.id}`;
@@ -97,10 +137,50 @@ async function runCommands(
     });
     const skipped = plan.actions.length - fresh.length;
     if (skipped > 0) plan.notes.push(`${skipped} re-run(s) already asked for by an earlier command in this comment`);
-    const results = await executeActions(gh, deps.store, fresh, dryRun);
-    if (results.some((r) => r.ok)) claim.accepted();
-    for (const r of results) deps.metrics.countRerun("command", r.ok, dryRun);
+    const allowed: Action[] = [];
+    for (const action of fresh) {
+      const why = o.asker.kind === "author" ? authorMay(action) : null;
+      if (why) {
+        plan.notes.push(why);
+        refused++;
+      } else if (o.asker.kind === "author" && !o.dryRun && !(await takeAuthorSlot(deps.store, `${gh.owner}/${gh.repo}`, sha, o.asker.budget))) {
+        plan.notes.push(`the author's budget of ${o.asker.budget} re-runs for this commit is used up; someone with the ${o.config.permission} role can /rerun`);
+        refused++;
+      } else allowed.push(action);
+    }
+    asked += fresh.length;
+    const results = await executeActions(gh, deps.store, allowed, o.dryRun);
+    if (results.some((r) => r.ok)) o.claim.accepted();
+    for (const r of results) deps.metrics.countRerun("command", r.ok, o.dryRun);
+    rerun += results.filter((r) => r.ok).length;
     outcomes.push({ command, plan, results });
   }
-  return outcomes;
+  let rerequested: Rerequested[] = [];
+  if (commands.some((c) => c.kind === "rerun-failed") && o.config["rerequest-apps"].length > 0) {
+    if (o.asker.kind === "author") {
+      outcomes.at(-1)?.plan.notes.push("other apps' checks are re-requested only for someone with the role");
+    } else {
+      rerequested = await rerequestApps(gh, sha, o.config["rerequest-apps"], o.dryRun);
+      asked += rerequested.length;
+      rerun += rerequested.filter((r) => r.ok).length;
+    }
+  }
+  return { outcomes, rerequested, asked, rerun, refused, jobNames: wantsHelp ? failedJobNames(runs, jobsByRun) : null };
+}
+
+/** Failed check suites of the configured apps on the head commit: GitHub asks each app again. */
+async function rerequestApps(gh: GitHubClient, sha: string, slugs: string[], dryRun: boolean): Promise<Rerequested[]> {
+  const suites = (await gh.listCheckSuites(sha)).filter(
+    (s) => s.appSlug !== null && slugs.includes(s.appSlug) && s.status === "completed" && (isFailedRun(s) || s.conclusion === "action_required"),
+  );
+  const out: Rerequested[] = [];
+  for (const suite of suites.slice(0, MAX_SUITES_REREQUESTED)) {
+    try {
+      if (!dryRun) await gh.rerequestCheckSuite(suite.id);
+      out.push({ app: suite.appName ?? suite.appSlug ?? "app", ok: true });
+    } catch (err) {
+      out.push({ app: suite.appName ?? suite.appSlug ?? "app", ok: false, message: explainGitHubError(err).message });
+    }
+  }
+  return out;
 }

@@ -18,6 +18,8 @@ export interface Plan {
   actions: Action[];
   /** Plain-text reasons for what is not re-run; escaped when rendered. */
   notes: string[];
+  /** How many things the command asked for could not be re-run (refusals, names not found). */
+  refused: number;
 }
 
 /** Several runs of one workflow can exist for a commit: the newest of each counts. */
@@ -41,8 +43,29 @@ function listNames(names: string[]): string {
 function rerunFailedOf(runs: RunFacts[], debug: boolean, now: Date, plan: Plan): void {
   for (const run of runs) {
     const refusal = failedJobsRefusal(run, now);
-    if (refusal) plan.notes.push(`${runLabel(run)}: ${refusal.message}`);
-    else plan.actions.push({ kind: "rerun-failed", run, debug });
+    if (refusal) {
+      plan.notes.push(`${runLabel(run)}: ${refusal.message}`);
+      plan.refused++;
+    } else plan.actions.push({ kind: "rerun-failed", run, debug });
+  }
+}
+
+/**
+ * Why a run of the commit that `/rerun` leaves alone is left alone, and whether that is a refusal
+ * of something that failed (GitHub cannot re-run it) or just its state.
+ */
+export function leftAlone(run: RunFacts): { note: string; refused: boolean } {
+  const label = runLabel(run);
+  if (run.status !== "completed") return { note: `${label}: still in progress`, refused: false };
+  switch (run.conclusion) {
+    case "startup_failure":
+      return { note: `${label}: GitHub cannot re-run a run that failed to start (startup_failure); fix the workflow file and push`, refused: true };
+    case "action_required":
+      return { note: `${label}: waiting for a maintainer to approve running workflows for this fork`, refused: true };
+    case "success":
+      return { note: `${label}: passed`, refused: false };
+    default:
+      return { note: `${label}: nothing to re-run (conclusion: ${run.conclusion ?? "none"})`, refused: false };
   }
 }
 
@@ -56,7 +79,7 @@ export function planCommand(
   now: Date,
   jobsByRun: ReadonlyMap<number, JobFacts[]> = new Map(),
 ): Plan {
-  const plan: Plan = { actions: [], notes: [] };
+  const plan: Plan = { actions: [], notes: [], refused: 0 };
   const runs = latestRuns(allRuns);
   if (command.kind === "help" || command.kind === "invalid") return plan;
   if (runs.length === 0) {
@@ -66,7 +89,8 @@ export function planCommand(
   switch (command.kind) {
     case "rerun-failed": {
       const failed = runs.filter((r) => r.status === "completed" && isFailedRun(r));
-      if (failed.length === 0) {
+      const others = runs.filter((r) => !failed.includes(r)).map(leftAlone);
+      if (failed.length === 0 && !others.some((o) => o.refused)) {
         const running = runs.filter((r) => r.status !== "completed").length;
         plan.notes.push(
           running > 0
@@ -75,6 +99,11 @@ export function planCommand(
         );
       }
       rerunFailedOf(failed, command.debug, now, plan);
+      // Every run of the commit is accounted for.
+      for (const o of others) {
+        plan.notes.push(o.note);
+        if (o.refused) plan.refused++;
+      }
       return plan;
     }
     case "rerun-workflow": {
@@ -82,6 +111,7 @@ export function planCommand(
       const matches = runs.filter((r) => workflowNames(r).some((n) => n.toLowerCase() === wanted));
       if (matches.length === 0) {
         plan.notes.push(`no workflow named "${command.name}" ran on this commit; workflows: ${listNames(runs.map((r) => r.name))}`);
+        plan.refused++;
       }
       rerunFailedOf(matches, command.debug, now, plan);
       return plan;
@@ -98,11 +128,14 @@ export function planCommand(
             ? `no job named "${command.name}" in the latest runs of this commit; jobs: ${listNames(names.map((m) => m.job.name))}`
             : `no job named "${command.name}": the runs of this commit have no jobs yet`,
         );
+        plan.refused++;
       }
       for (const { run, job } of matches) {
         const refusal = githubRefusal(run, now);
-        if (refusal) plan.notes.push(`job "${job.name}" of ${runLabel(run)}: ${refusal.message}`);
-        else plan.actions.push({ kind: "rerun-job", run, job, debug: command.debug });
+        if (refusal) {
+          plan.notes.push(`job "${job.name}" of ${runLabel(run)}: ${refusal.message}`);
+          plan.refused++;
+        } else plan.actions.push({ kind: "rerun-job", run, job, debug: command.debug });
       }
       return plan;
     }
@@ -131,4 +164,26 @@ export function planButton(
   }
   const refusal = failedJobsRefusal(run, now);
   return refusal ? { kind: "refuse", refusal } : { kind: "rerun", action: { kind: "rerun-failed", run, debug: false } };
+}
+
+/** The names `job:` accepts that matter most: failed jobs of the latest runs, each once. */
+export function failedJobNames(runs: RunFacts[], jobsByRun: ReadonlyMap<number, JobFacts[]>): string[] {
+  return [...new Set(latestRuns(runs).flatMap((run) => (jobsByRun.get(run.id) ?? []).filter(isFailedJob).map((j) => j.name)))];
+}
+
+/**
+ * What the PR's author may re-run without the role (`commands.allow-author`): never a privileged
+ * `pull_request_target` run, which runs with the repo's secrets.
+ */
+export function authorMay(action: Action): string | null {
+  return action.run.event === "pull_request_target"
+    ? `${runLabel(action.run)}: a pull_request_target run runs with this repo's secrets, so only someone with the role may re-run it`
+    : null;
+}
+
+/** 🚀 when everything asked for was re-run, 😕 when nothing was, nothing new otherwise. */
+export function outcomeReaction(asked: number, done: number, refused: number): "rocket" | "confused" | null {
+  if (asked === 0 && refused === 0) return null;
+  if (done === 0) return "confused";
+  return done === asked && refused === 0 ? "rocket" : null;
 }

@@ -7,6 +7,9 @@ import { mdCode, mdLink, mdText } from "../util/markdown.js";
 /** What GitHub answered to one re-run call of a plan. */
 export type ActionResult = { action: Action; ok: true } | { action: Action; ok: false; error: ExplainedError };
 
+/** Another app's failed check suite, asked again (`commands.rerequest-apps`). */
+export type Rerequested = { app: string; ok: true } | { app: string; ok: false; message: string };
+
 export interface CommandOutcome {
   command: Command;
   plan: Plan;
@@ -26,9 +29,23 @@ function describe(action: Action): string {
     : `job ${mdCode(action.job.name)} of ${run}${debug}`;
 }
 
-function section(outcome: CommandOutcome, dryRun: boolean): string[] {
+/** Names in inline code, at most `max`, then how many more. */
+function nameList(names: string[], max = 30): string {
+  const shown = names.slice(0, max).map((n) => mdCode(n)).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+function section(outcome: CommandOutcome, dryRun: boolean, jobNames: string[] | null): string[] {
   const { command, plan, results } = outcome;
-  if (command.kind === "help") return ["Usage:", "", usageBlock()];
+  if (command.kind === "help") {
+    const jobs =
+      jobNames === null
+        ? []
+        : jobNames.length > 0
+          ? ["", `Failed jobs that \`job:\` accepts: ${nameList(jobNames)}`]
+          : ["", "No job of this pull request's latest runs failed."];
+    return ["Usage:", "", usageBlock(), ...jobs];
+  }
   if (command.kind === "invalid") {
     return [`${mdCode(`/rerun ${command.args}`)} is not a command I know. Usage:`, "", usageBlock()];
   }
@@ -50,10 +67,17 @@ function section(outcome: CommandOutcome, dryRun: boolean): string[] {
   return lines;
 }
 
-export function renderReply(outcomes: CommandOutcome[], dryRun = false): string {
-  return outcomes
-    .map((o) => section(o, dryRun).join("\n"))
-    .join("\n\n");
+export function renderReply(outcomes: CommandOutcome[], dryRun = false, rerequested: Rerequested[] = [], jobNames: string[] | null = null): string {
+  const sections = outcomes.map((o) => section(o, dryRun, jobNames).join("\n"));
+  if (rerequested.length > 0) {
+    const lines = rerequested.map((r) => (r.ok ? `- ${mdText(r.app, 100)}` : `- ${mdText(r.app, 100)}: ${mdText(r.message)}`));
+    sections.push([dryRun ? "Dry run, would ask other apps to check again:" : "Asked other apps to check again:", ...lines].join("\n"));
+  }
+  return sections.join("\n\n");
+}
+
+export function renderClosedPull(merged: boolean): string {
+  return `This pull request is ${merged ? "merged" : "closed"}, so nothing is re-run: its checks no longer decide anything. Reopen it (or open a new one) to re-run its checks.`;
 }
 
 export function renderPermissionRefusal(login: string, needed: string, role: string | null): string {

@@ -22,6 +22,8 @@ export interface RepoState {
   runs: Json[];
   jobs: Record<number, Json[]>;
   logs: Record<number, string>;
+  /** Check-run annotations by job id (a job's check run has the job's id). */
+  annotations: Record<number, Json[]>;
   permissions: Record<string, string>;
   pulls: Record<number, string>;
 }
@@ -87,7 +89,7 @@ export class FakeGitHub {
   }
 
   repo(fullName: string, state: Partial<RepoState> = {}): RepoState {
-    const repo: RepoState = { config: null, runs: [], jobs: {}, logs: {}, permissions: {}, pulls: {}, ...state };
+    const repo: RepoState = { config: null, runs: [], jobs: {}, logs: {}, annotations: {}, permissions: {}, pulls: {}, ...state };
     this.repos.set(fullName, repo);
     return repo;
   }
@@ -191,6 +193,14 @@ export class FakeGitHub {
       const run = repo.runs.find((r) => r.id === Number(m![1]));
       const list = latest && run ? jobs.filter((j) => (j.run_attempt ?? 1) === run.run_attempt || !jobs.some((k) => k.name === j.name && (k.run_attempt ?? 1) > (j.run_attempt ?? 1))) : jobs;
       return this.#send(res, 200, { total_count: list.length, jobs: list });
+    }
+    if ((m = rest.match(/^\/check-runs\/(\d+)\/annotations$/)) && method === "GET") {
+      // GitHub: a job's check run has the job's id; an unknown check run is a 404, none is [].
+      const id = Number(m[1]);
+      const known = Object.values(repo.jobs).some((jobs) => jobs.some((j) => j.id === id)) || this.checkRuns.some((c) => c.id === id);
+      if (!known) return this.#send(res, 404, { message: "Not Found" });
+      const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+      return this.#send(res, 200, (repo.annotations[id] ?? []).slice(0, perPage));
     }
     if ((m = rest.match(/^\/actions\/jobs\/(\d+)\/logs$/)) && method === "GET") {
       return this.#send(res, 302, "", { location: `http://127.0.0.1:${this.port}/_logs/${m[1]}` });
