@@ -1,33 +1,52 @@
 #!/usr/bin/env node
 /**
- * `rerun-bot check [path]`: validates a config file the way the bot will, one line per problem
- * (`file:line: key: message`). Exit 0 when valid, 1 when not. Usable as a workflow step.
+ * The command line:
+ * - `rerun-bot check [path ...]`: validates config files the way the bot will, one line per problem
+ *   (`file:line: key: message`), rules that can never match included. Exit 0 when all are valid, 1
+ *   when not. A repo's `.github/rerun.yml` and an org's `.github` repo file check the same way.
+ * - `rerun-bot explain <run URL | owner/repo run-id>`: what the bot would decide for a run, and why.
  */
 import { readFileSync } from "node:fs";
 import { checkConfigText } from "./config/check.js";
 import { CONFIG_PATH } from "./config/load.js";
+import { explain, EXPLAIN_USAGE, parseTarget } from "./explain.js";
 
-const USAGE = `usage: rerun-bot check [path]   (default ${CONFIG_PATH})`;
+const USAGE = `usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})\n       ${EXPLAIN_USAGE.replace(/^usage: /, "")}`;
 
-function main(argv: string[]): number {
-  const [command, path = CONFIG_PATH, ...rest] = argv;
-  if (command !== "check" || rest.length > 0) {
-    console.error(USAGE);
-    return command === "help" || command === "--help" ? 0 : 1;
+function check(paths: string[]): number {
+  let failed = 0;
+  for (const path of paths.length > 0 ? paths : [CONFIG_PATH]) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      console.error(`${path}: cannot read: ${(err as Error).message}`);
+      failed++;
+      continue;
+    }
+    const problems = checkConfigText(text);
+    for (const p of problems) console.log(`${path}:${p.line ?? "?"}: ${p.key}: ${p.message}`);
+    if (problems.length === 0) console.log(`${path}: ok`);
+    else console.log(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}`);
+    if (/^_extends\s*:/m.test(text)) console.log(`note: ${path}: _extends is not followed here; check the base file where it lives`);
+    if (problems.length > 0) failed++;
   }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    console.error(`${path}: cannot read: ${(err as Error).message}`);
-    return 1;
-  }
-  const problems = checkConfigText(text);
-  for (const p of problems) console.log(`${path}:${p.line ?? "?"}: ${p.key}: ${p.message}`);
-  if (problems.length === 0) console.log(`${path}: ok`);
-  else console.log(`${problems.length} problem${problems.length === 1 ? "" : "s"}`);
-  if (/^_extends\s*:/m.test(text)) console.log("note: _extends is not followed here; check the base file where it lives");
-  return problems.length === 0 ? 0 : 1;
+  return failed === 0 ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "check") return check(rest);
+  if (command === "explain") {
+    const target = parseTarget(rest);
+    if (!target) {
+      console.error(EXPLAIN_USAGE);
+      return 1;
+    }
+    return explain(target, process.env);
+  }
+  console.error(USAGE);
+  return command === "help" || command === "--help" ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

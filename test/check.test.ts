@@ -58,7 +58,7 @@ describe("rerun-bot check (the CLI, built)", () => {
     writeFileSync(file, "auto:\n  max-attempts: 1\n");
     const r = spawnSync(process.execPath, [cli, "check", file], { encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(`${file}:2: auto.max-attempts: must be >= 2\n1 problem\n`);
+    expect(r.stdout).toBe(`${file}:2: auto.max-attempts: must be >= 2\n${file}: 1 problem\n`);
   });
 
   test("defaults to .github/rerun.yml; a missing file is an error", () => {
@@ -66,5 +66,39 @@ describe("rerun-bot check (the CLI, built)", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(".github/rerun.yml: cannot read");
     expect(spawnSync(process.execPath, [cli, "nonsense"], { encoding: "utf8" }).status).toBe(1);
+  });
+});
+
+describe("rules that can never match", () => {
+  test.each([
+    ["auto:\n  rules:\n    - name: all\n    - name: never\n      jobs: [e2e*]\n", "4: auto.rules[1]: rule can never match: rule 1 before it matches every job it could"],
+    ["auto:\n  rules:\n    - jobs: [e2e*]\n    - jobs: [e2e*]\n      max-attempts: 5\n", "rule can never match: rule 1 before it matches every job it could"],
+    ["auto:\n  rules:\n    - jobs: [a]\n      ignore-jobs: ['*']\n", "auto.rules[0]: rule can never match: ignore-jobs excludes every job"],
+    ["auto:\n  rules:\n    - jobs: [lint, test]\n      ignore-jobs: [lint, 't*']\n", "every name in jobs is also in ignore-jobs"],
+    ["auto:\n  rules:\n    - branches: [main, '!**']\n", "the last pattern excludes every branch"],
+    ["auto:\n  jobs: [lint]\n  ignore-jobs: ['**']\n", "auto.ignore-jobs: can never match"],
+  ])("%j", (yaml, expected) => {
+    const found = checkConfigText(yaml).map((p) => `${p.line}: ${p.key}: ${p.message}`).join("\n");
+    expect(found).toContain(expected);
+  });
+
+  test.each([
+    "auto:\n  rules:\n    - jobs: [e2e*]\n      annotations: [ECONNRESET]\n    - preset: infrastructure\n",
+    "auto:\n  rules:\n    - jobs: [e2e*]\n    - jobs: [unit*]\n",
+    "auto:\n  preset: infrastructure\n",
+  ])("a sound config has none: %j", (yaml) => {
+    expect(checkConfigText(yaml)).toEqual([]);
+  });
+
+  test("check takes several files: a repo's and the org's .github one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rerun-check-many-"));
+    const repoFile = join(dir, "repo.yml");
+    const orgFile = join(dir, "org.yml");
+    writeFileSync(repoFile, "_extends: .github\nauto:\n  enabled: true\n");
+    writeFileSync(orgFile, "auto:\n  rules:\n    - name: all\n    - jobs: [x]\n");
+    const r = spawnSync(process.execPath, [join(process.cwd(), "lib", "cli.js"), "check", repoFile, orgFile], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${repoFile}: ok`);
+    expect(r.stdout).toContain(`${orgFile}:4: auto.rules[1]: rule can never match`);
   });
 });

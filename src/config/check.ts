@@ -3,7 +3,9 @@
  * the bot uses, with each problem placed on its line.
  */
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from "yaml";
-import { validateConfig, keyName } from "./validate.js";
+import { validateConfig, keyName, type ConfigProblem } from "./validate.js";
+import type { AutoConfig, RuleConfig } from "./schema.js";
+import { globMatch } from "../util/glob.js";
 
 export interface CheckedProblem {
   line: number | null;
@@ -36,8 +38,48 @@ export function checkConfigText(text: string): CheckedProblem[] {
     }));
   }
   const result = validateConfig(doc.toJS({ maxAliasCount: 100 }));
-  if (result.ok) return [];
-  return result.problems
+  const problems = result.ok ? neverMatching(result.config.auto) : result.problems;
+  return problems
     .map((p) => ({ line: lineOf(doc, lines, p.path), key: keyName(p.path), message: p.message }))
     .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+}
+
+const everything = (glob: string) => /^\*+$/.test(glob);
+const isLiteral = (glob: string) => !/[*?\\]/.test(glob);
+
+/** Why a rule's own job filter lets no job through, or null. */
+function excludesEveryJob(jobs: readonly string[], ignore: readonly string[]): string | null {
+  if (ignore.some(everything)) return "ignore-jobs excludes every job";
+  if (jobs.length > 0 && jobs.every((j) => isLiteral(j) && ignore.some((q) => globMatch(q, j)))) return "every name in jobs is also in ignore-jobs";
+  return null;
+}
+
+const hasEvidence = (r: Partial<RuleConfig>) =>
+  Boolean(r.preset) || (r.annotations ?? []).length > 0 || (r["log-patterns"] ?? []).length > 0 || (r["exit-codes"] ?? []).length > 0;
+const filtersOf = (r: Partial<RuleConfig>) =>
+  JSON.stringify([r.jobs ?? [], r["ignore-jobs"] ?? [], r.steps ?? [], r["ignore-steps"] ?? [], r.workflows ?? [], r.branches ?? []]);
+const CATCH_ALL = JSON.stringify([[], [], [], [], [], []]);
+
+/**
+ * Rules that can never match, in a config that is otherwise valid: a job filter that excludes every
+ * job, a branch list that ends by excluding every branch, and a rule shadowed by an earlier rule that
+ * matches all it could (no evidence asked, and the same filters or none at all).
+ */
+export function neverMatching(auto: AutoConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const at = (path: (string | number)[], message: string) => problems.push({ path, key: keyName(path), message });
+  if (!auto.rules) {
+    const why = excludesEveryJob(auto.jobs, auto["ignore-jobs"]);
+    if (why) at(["auto", "ignore-jobs"], `can never match: ${why}`);
+    return problems;
+  }
+  auto.rules.forEach((rule, i) => {
+    const why = excludesEveryJob(rule.jobs, rule["ignore-jobs"]);
+    if (why) at(["auto", "rules", i], `rule can never match: ${why}`);
+    const last = rule.branches.at(-1);
+    if (last !== undefined && /^!\*\*+$/.test(last)) at(["auto", "rules", i, "branches"], "rule can never match: the last pattern excludes every branch");
+    const shadow = auto.rules!.slice(0, i).findIndex((earlier) => !hasEvidence(earlier) && (filtersOf(earlier) === CATCH_ALL || filtersOf(earlier) === filtersOf(rule)));
+    if (shadow >= 0) at(["auto", "rules", i], `rule can never match: rule ${shadow + 1} before it matches every job it could (first match decides)`);
+  });
+  return problems;
 }

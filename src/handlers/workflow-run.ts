@@ -10,11 +10,11 @@ import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { runFacts } from "../github/payload.js";
-import { checkStillWanted, judgeRun, screenRun } from "../policy/auto-rerun.js";
+import { checkStillWanted, screenRun } from "../policy/auto-rerun.js";
 import { findFlaky } from "../policy/flaky.js";
-import { LOG_TAIL_BYTES } from "../policy/log-patterns.js";
 import type { Refusal } from "../policy/limits.js";
-import type { Evidence, JobVerdict, Rule } from "../policy/rules.js";
+import type { JobVerdict } from "../policy/rules.js";
+import { judgeWithEvidence } from "./evidence.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
 import { withClaim, type Claim } from "../state/claims.js";
@@ -22,9 +22,6 @@ import { rememberRerun, wasRerun } from "../state/reruns.js";
 import { mdLink, mdText } from "../util/markdown.js";
 import type { AutoConfig } from "../config/schema.js";
 import type { Deps } from "./deps.js";
-
-/** Annotation lists and log tails read at most per failed run: a bound on calls per event. */
-export const MAX_EVIDENCE_READS = 20;
 
 export async function handleWorkflowRun(context: Context<"workflow_run.completed">, deps: Deps): Promise<void> {
   const payload = context.payload;
@@ -90,21 +87,6 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     await rerun(context, deps, gh, claim, run, auto, { jobs, verdicts, why, maxAttempts });
   });
   if (!fresh) context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt }, "duplicate workflow_run event ignored");
-}
-
-/** Runs the pure judge, reading the evidence it asks for, one piece at a time, within a budget. */
-async function judgeWithEvidence(gh: GitHubClient, run: RunFacts, jobs: JobFacts[], rules: Rule[], auto: AutoConfig) {
-  const evidence = new Map<number, Evidence>();
-  let reads = 0;
-  for (;;) {
-    const verdict = judgeRun(run, jobs, rules, auto, evidence);
-    if (verdict.kind !== "need") return verdict;
-    const known = evidence.get(verdict.job.id) ?? {};
-    const budget = reads++ < MAX_EVIDENCE_READS;
-    if (verdict.what === "annotations") known.annotations = budget ? await gh.listAnnotations(verdict.job.id) : null;
-    else known.log = budget ? await gh.jobLogTail(verdict.job.id, LOG_TAIL_BYTES) : null;
-    evidence.set(verdict.job.id, known);
-  }
 }
 
 interface Decision {

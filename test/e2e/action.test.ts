@@ -1,6 +1,9 @@
-/** The Action's entry point run on event files against the fake GitHub, as a workflow would run it. */
+/**
+ * The Action run on event files against the fake GitHub, as a workflow runs it: action.yml's `main`
+ * (the bundled dist/action.js), copied into a folder with no node_modules, as a fresh checkout has.
+ */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "./fake-github.js";
@@ -8,7 +11,20 @@ import { apiJob, apiRun, commentEvent, workflowRunEvent } from "../helpers/event
 
 const github = new FakeGitHub();
 const dir = mkdtempSync(join(tmpdir(), "rerun-action-"));
-const ACTION = join(process.cwd(), "lib", "action.js");
+const main = /^\s*main:\s*(\S+)/m.exec(readFileSync("action.yml", "utf8"))?.[1] ?? "";
+/** A checkout of the action with only what git has: no node_modules anywhere above it. */
+const checkout = mkdtempSync(join(tmpdir(), "rerun-action-checkout-"));
+mkdirSync(join(checkout, "dist"));
+copyFileSync(main, join(checkout, main));
+const ACTION = join(checkout, main);
+
+test("action.yml runs the bundled file on node24, with no install step", () => {
+  const yml = readFileSync("action.yml", "utf8");
+  expect(yml).toMatch(/^\s*using:\s*node24$/m);
+  expect(main).toBe("dist/action.js");
+  expect(yml).not.toMatch(/npm (ci|install)/);
+  expect(existsSync(join(checkout, "node_modules"))).toBe(false);
+});
 
 beforeAll(() => github.start());
 afterAll(() => github.stop());
