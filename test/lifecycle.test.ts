@@ -17,29 +17,47 @@ const beforeRerun = (h: Harness) => {
 };
 
 describe("withClaim", () => {
-  test("released when the work throws before a re-run was accepted; kept after", async () => {
+  test("released when the work throws before a re-run was accepted; done after", async () => {
     const store = new MemoryStore();
-    await expect(withClaim(store, "k", 60, async () => Promise.reject(new Error("502")))).rejects.toThrow("502");
+    await expect(withClaim(store, "k", "d1", async () => Promise.reject(new Error("502")))).rejects.toThrow("502");
     expect(await store.get("k")).toBeNull();
     await expect(
-      withClaim(store, "k", 60, async (claim) => {
-        claim.accepted();
+      withClaim(store, "k", "d1", async (claim) => {
+        await claim.accepted();
         throw new Error("report failed");
       }),
     ).rejects.toThrow("report failed");
-    expect(await store.get("k")).toBe("1");
-    expect(await withClaim(store, "k", 60, async () => {})).toBe(false);
+    expect(await store.get("k")).toBe("done");
+    // Done: neither another delivery nor the same one acts again.
+    expect(await withClaim(store, "k", "d2", async () => {})).toBe(false);
+    expect(await withClaim(store, "k", "d1", async () => {})).toBe(false);
   });
 
   test("retryable() gives the claim back unless a re-run was accepted", async () => {
     const store = new MemoryStore();
-    await withClaim(store, "a", 60, (claim) => claim.retryable());
+    await withClaim(store, "a", "d1", (claim) => claim.retryable());
     expect(await store.get("a")).toBeNull();
-    await withClaim(store, "b", 60, async (claim) => {
-      claim.accepted();
+    await withClaim(store, "b", "d1", async (claim) => {
+      await claim.accepted();
       await claim.retryable();
     });
-    expect(await store.get("b")).toBe("1");
+    expect(await store.get("b")).toBe("done");
+  });
+
+  test("a lease: its holder died mid-work; the same delivery retried gets it back, another waits for it to expire", async () => {
+    let now = 0;
+    const store = new MemoryStore(100, () => now);
+    // The holder "dies": its lease stays.
+    expect(await store.claim("k", 300, "lease:d1")).toBe(true);
+    expect(await withClaim(store, "k", "d2", async () => {})).toBe(false);
+    let ran = 0;
+    expect(await withClaim(store, "k", "d1", async () => void ran++)).toBe(true);
+    expect(ran).toBe(1);
+    // A lease held by a dead delivery that is never retried frees the key within minutes.
+    expect(await store.claim("k2", 300, "lease:d3")).toBe(true);
+    now += 301_000;
+    expect(await withClaim(store, "k2", "d4", async () => void ran++)).toBe(true);
+    expect(ran).toBe(2);
   });
 });
 

@@ -1,8 +1,11 @@
 /** The store's keys and how long they live: one list, so no two features share a key by accident. */
 const DAY = 24 * 60 * 60;
 
-/** Seconds. Remembered ids outlive GitHub's 30-day re-run window. */
-export const TTL = { claim: DAY, remember: 31 * DAY, configGeneration: 31 * DAY } as const;
+/**
+ * Seconds. A claim is a short lease while its work runs (a dead holder frees it soon) and a day-long
+ * mark once the work is done. Remembered ids outlive GitHub's 30-day re-run window.
+ */
+export const TTL = { lease: 5 * 60, claim: DAY, remember: 31 * DAY, configGeneration: 31 * DAY } as const;
 
 export const keys = {
   autoEvent: (repo: string, runId: number, attempt: number) => `auto:${repo}:${runId}:${attempt}`,

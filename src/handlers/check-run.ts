@@ -3,7 +3,7 @@
  * own "Re-run" of that check (`rerequested`). Other apps' check runs cost no API call.
  */
 import type { Context } from "probot";
-import { keys, TTL } from "../domain/keys.js";
+import { keys } from "../domain/keys.js";
 import { gitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { executeActions } from "./execute.js";
@@ -33,7 +33,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
   const repo = repository.name;
   const fullName = `${owner}/${repo}`;
   // A press is one delivery; a redelivery of it must not press twice (state/claims.ts).
-  await withClaim(deps.store, keys.button(fullName, context.id), TTL.claim, async (claim) => {
+  await withClaim(deps.store, keys.button(fullName, context.id), context.id, async (claim) => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const loaded = await deps.configs.load(context.octokit, owner, repo);
     const needed = loaded.kind === "ok" ? loaded.config.commands.permission : "write";
@@ -46,7 +46,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
     else {
       const [result] = await executeActions(gh, deps.store, [plan.action], dryRun);
       if (result.ok) {
-        claim.accepted();
+        await claim.accepted();
         outcome = { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it", dryRun };
       } else {
         // A transient answer (5xx): the same press, redelivered, may try again.

@@ -45,7 +45,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
   const loaded = await deps.configs.load(context.octokit, owner, repo);
   if (loaded.kind === "ok" && !loaded.config.commands.enabled) return;
   // One comment acts once, however often it is delivered (state/claims.ts).
-  await withClaim(deps.store, keys.comment(fullName, comment.id), TTL.claim, async (claim) => {
+  await withClaim(deps.store, keys.comment(fullName, comment.id), context.id, async (claim) => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const reply = (body: string) => gh.createComment(issue.number, body);
     const react = async (content: "eyes" | "rocket" | "confused") => {
@@ -150,7 +150,7 @@ async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, com
     }
     asked += fresh.length;
     const results = await executeActions(gh, deps.store, allowed, o.dryRun);
-    if (results.some((r) => r.ok)) o.claim.accepted();
+    if (results.some((r) => r.ok)) await o.claim.accepted();
     for (const r of results) deps.metrics.countRerun("command", r.ok, o.dryRun);
     rerun += results.filter((r) => r.ok).length;
     outcomes.push({ command, plan, results });

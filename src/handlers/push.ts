@@ -6,7 +6,7 @@
 import type { Context } from "probot";
 import { checkConfigText } from "../config/check.js";
 import { CONFIG_PATH, pushChangesConfigFile, pushTouchesConfig } from "../config/load.js";
-import { keys, TTL } from "../domain/keys.js";
+import { keys } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { renderConfigCheck } from "../report/config-check.js";
 import { withClaim } from "../state/claims.js";
@@ -23,7 +23,7 @@ export async function handlePush(context: Context<"push">, deps: Deps): Promise<
   }
   const sha = payload.after;
   if (!payload.deleted && typeof sha === "string" && /^[0-9a-f]{40}$/.test(sha) && pushChangesConfigFile(payload)) {
-    await checkConfigAt(gitHubClient(context.octokit, owner, repository.name), deps, sha);
+    await checkConfigAt(gitHubClient(context.octokit, owner, repository.name), deps, sha, context.id);
   }
 }
 
@@ -32,11 +32,11 @@ export async function handleForkPullRequest(context: Context<"pull_request">, de
   const { pull_request: pr, repository } = context.payload;
   if (!pr?.head?.sha || !repository?.owner?.login || pr.head.repo?.full_name === repository.full_name) return;
   const gh = gitHubClient(context.octokit, repository.owner.login, repository.name);
-  if (await gh.pullChangesFile(pr.number, CONFIG_PATH)) await checkConfigAt(gh, deps, pr.head.sha);
+  if (await gh.pullChangesFile(pr.number, CONFIG_PATH)) await checkConfigAt(gh, deps, pr.head.sha, context.id);
 }
 
-async function checkConfigAt(gh: GitHubClient, deps: Deps, sha: string): Promise<void> {
-  await withClaim(deps.store, keys.configCheck(`${gh.owner}/${gh.repo}`, sha), TTL.claim, async () => {
+async function checkConfigAt(gh: GitHubClient, deps: Deps, sha: string, delivery: string): Promise<void> {
+  await withClaim(deps.store, keys.configCheck(`${gh.owner}/${gh.repo}`, sha), delivery, async () => {
     const text = await gh.getFileText(CONFIG_PATH, sha);
     if (text === null) return; // removed at this commit: nothing to check
     await gh.createCheckRun(renderConfigCheck(CONFIG_PATH, sha, checkConfigText(text)));

@@ -6,7 +6,7 @@
 import type { Context } from "probot";
 import { isFailedRun } from "../domain/conclusions.js";
 import type { JobFacts, RunFacts } from "../domain/facts.js";
-import { keys, TTL } from "../domain/keys.js";
+import { keys } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { runFacts } from "../github/payload.js";
@@ -48,7 +48,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
   if (loaded.kind === "invalid") {
     context.log.warn({ repo: fullName, errors: loaded.errors }, "invalid .github/rerun.yml: no automatic re-run");
     deps.metrics.refusals.inc({ reason: "config-invalid" });
-    await withClaim(deps.store, claimKey, TTL.claim, () =>
+    await withClaim(deps.store, claimKey, context.id, () =>
       writeCheckRun(gh, deps.store, run, { kind: "config-invalid", errors: loaded.errors }).then(() => {}),
     );
     return;
@@ -60,7 +60,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     return;
   }
   // Redeliveries and racing deliveries of one run attempt act once (state/claims.ts).
-  const fresh = await withClaim(deps.store, claimKey, TTL.claim, async (claim) => {
+  const fresh = await withClaim(deps.store, claimKey, context.id, async (claim) => {
     if (screen.kind === "refuse") return refuse(context, deps, gh, run, auto, screen.refusal, null, []);
     let jobs: JobFacts[] | null = null;
     let why = "no rule asks about jobs, so every failure counts as a flake";
@@ -114,7 +114,7 @@ async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Clai
     await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message }, d.jobs, d.verdicts);
     return;
   }
-  claim.accepted();
+  await claim.accepted();
   context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
   if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
   deps.metrics.countRerun("auto", true, dryRun);
@@ -163,7 +163,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
   const fullName = `${owner}/${repo}`;
   // Only runs the bot re-ran: anything else costs nothing.
   if (!(await wasRerun(deps.store, fullName, run.id))) return;
-  await withClaim(deps.store, keys.autoEvent(fullName, run.id, run.runAttempt), TTL.claim, async () => {
+  await withClaim(deps.store, keys.autoEvent(fullName, run.id, run.runAttempt), context.id, async () => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const flaky = findFlaky(await gh.listJobs(run.id, "all"));
     await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });

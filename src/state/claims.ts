@@ -2,34 +2,47 @@
  * The one claim lifecycle every handler follows. A claim marks a decision as taken (a run attempt,
  * a comment, a button press), so that redeliveries and racing deliveries act once:
  *
- * 1. claim before any work; a held claim means someone did or is doing it: skip.
- * 2. `accepted()` as soon as GitHub accepted a re-run: from then on the claim is kept whatever
- *    happens (a failed report must never lead to a second re-run on redelivery).
- * 3. Failing before that (GitHub down, a transient answer to the re-run call: `retryable()`),
- *    the claim is released, so a redelivery or a second press can try again.
- * 4. A deliberate answer (a refusal, a report written) keeps the claim.
+ * 1. Claim before any work, as a short lease (TTL.lease) owned by the delivery. A claim held by
+ *    another delivery, or marked done, means someone did or is doing it: skip. The same delivery
+ *    retried (its worker died, the queue tried again) gets its own lease back.
+ * 2. `accepted()` as soon as GitHub accepted a re-run: the claim is marked done for a day at once, so
+ *    a failed report, a crash or a redelivery never leads to a second re-run.
+ * 3. Failing before that (GitHub down, a transient answer to the re-run call: `retryable()`), the
+ *    claim is released, so a retry, a redelivery or a second press can try again.
+ * 4. Work that ends with a deliberate answer (a refusal, a report written) marks the claim done.
+ *
+ * A holder killed between claim and done leaves a lease that expires in minutes; before a re-run the
+ * handler asks GitHub for the run's current attempt, so a retry after a re-run that did happen skips.
  */
+import { TTL } from "../domain/keys.js";
 import type { Store } from "./store.js";
 
 export interface Claim {
   /** GitHub accepted a re-run: keep the claim whatever fails after. */
-  accepted(): void;
+  accepted(): Promise<void>;
   /** The work failed in a way a retry can fix, and nothing was re-run: give the claim back. */
   retryable(): Promise<void>;
 }
 
-/** Runs `work` under the claim `key`; returns false, without running it, when the claim is held. */
-export async function withClaim(store: Store, key: string, ttlSeconds: number, work: (claim: Claim) => Promise<void>): Promise<boolean> {
-  if (!(await store.claim(key, ttlSeconds))) return false;
-  let accepted = false;
-  let released = false;
+const DONE = "done";
+
+/**
+ * Runs `work` under the claim `key` for `owner` (the delivery id); returns false, without running
+ * it, when the claim is held by someone else or done.
+ */
+export async function withClaim(store: Store, key: string, owner: string, work: (claim: Claim) => Promise<void>): Promise<boolean> {
+  if (!(await store.claim(key, TTL.lease, `lease:${owner}`))) return false;
+  let settled = false;
+  const done = async () => {
+    if (settled) return;
+    settled = true;
+    await store.set(key, DONE, TTL.claim);
+  };
   const claim: Claim = {
-    accepted: () => {
-      accepted = true;
-    },
+    accepted: done,
     retryable: async () => {
-      if (accepted || released) return;
-      released = true;
+      if (settled) return;
+      settled = true;
       await store.release(key);
     },
   };
@@ -39,5 +52,6 @@ export async function withClaim(store: Store, key: string, ttlSeconds: number, w
     await claim.retryable().catch(() => {}); // the error that matters is `err`
     throw err;
   }
+  await done();
   return true;
 }

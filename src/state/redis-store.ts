@@ -52,9 +52,11 @@ export class RedisStore implements Store {
     return this.#waiting;
   }
 
-  async claim(key: string, ttlSeconds: number): Promise<boolean> {
+  async claim(key: string, ttlSeconds: number, owner = "1"): Promise<boolean> {
     await this.#ready();
-    return (await this.client.set(key, "1", "EX", ttlSeconds, "NX")) === "OK";
+    if ((await this.client.set(key, owner, "EX", ttlSeconds, "NX")) === "OK") return true;
+    // Re-entrant for the same owner (the same delivery, retried after its holder died).
+    return owner !== "1" && (await this.client.get(key)) === owner;
   }
 
   async release(key: string): Promise<void> {

@@ -5,8 +5,11 @@
 import { Lru } from "../util/lru.js";
 
 export interface Store {
-  /** Atomically claims `key` for `ttlSeconds`; false when someone holds it already. */
-  claim(key: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Atomically claims `key` for `ttlSeconds` as `owner`; false when someone else holds it. The same
+   * owner claiming again gets it (a retry of the same delivery after its holder died).
+   */
+  claim(key: string, ttlSeconds: number, owner?: string): Promise<boolean>;
   release(key: string): Promise<void>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
@@ -20,9 +23,10 @@ export class MemoryStore implements Store {
     this.#entries = new Lru(maxEntries, now);
   }
 
-  async claim(key: string, ttlSeconds: number): Promise<boolean> {
-    if (this.#entries.has(key)) return false;
-    this.#entries.set(key, "1", ttlSeconds * 1000);
+  async claim(key: string, ttlSeconds: number, owner = "1"): Promise<boolean> {
+    const held = this.#entries.get(key);
+    if (held !== undefined) return held === owner && owner !== "1";
+    this.#entries.set(key, owner, ttlSeconds * 1000);
     return true;
   }
 
