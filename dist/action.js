@@ -4661,14 +4661,14 @@ var require_pino = __commonJS({
           sampleLabel = Object.keys(levels)[0];
         }
         const sampleNumber = levels[sampleLabel];
-        let ok = false;
+        let ok2 = false;
         try {
           const formatted = formatters.level(sampleLabel, sampleNumber);
-          ok = formatted && typeof formatted === "object" && formatted.level === sampleNumber;
+          ok2 = formatted && typeof formatted === "object" && formatted.level === sampleNumber;
         } catch {
-          ok = false;
+          ok2 = false;
         }
-        if (!ok) {
+        if (!ok2) {
           process.emitWarning(
             'custom formatters.level detected with multiple transport targets/pipelines; ensure logs include a numeric "level" field or they may be dropped',
             { code: "PINO_TRANSPORT_MULTI_TARGETS_LEVEL_FORMATTER" }
@@ -14350,8 +14350,8 @@ var require_resolve_flow_scalar = __commonJS({
     };
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
-      const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const ok2 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+      const code = ok2 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code);
       } catch {
@@ -27476,7 +27476,7 @@ var require_gauge = __commonJS({
     } = require_util2();
     var { validateLabel } = require_validation2();
     var { Metric } = require_metric();
-    var Gauge = class extends Metric {
+    var Gauge2 = class extends Metric {
       constructor(config2) {
         super(config2);
         this.type = "gauge";
@@ -27613,7 +27613,7 @@ var require_gauge = __commonJS({
     function getValueArg(labels, value) {
       return isObject(labels) ? value : labels;
     }
-    module2.exports = Gauge;
+    module2.exports = Gauge2;
   }
 });
 
@@ -30854,14 +30854,14 @@ var require_processCpuTotal = __commonJS({
 var require_processStartTime = __commonJS({
   "node_modules/prom-client/lib/metrics/processStartTime.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var startInSeconds = Math.round(Date.now() / 1e3 - process.uptime());
     var PROCESS_START_TIME = "process_start_time_seconds";
     module2.exports = (registry, config2 = {}) => {
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + PROCESS_START_TIME,
         help: "Start time of the process since unix epoch in seconds.",
         registers: registry ? [registry] : void 0,
@@ -30880,7 +30880,7 @@ var require_processStartTime = __commonJS({
 var require_osMemoryHeapLinux = __commonJS({
   "node_modules/prom-client/lib/metrics/osMemoryHeapLinux.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var fs = __require("fs");
     var values = ["VmSize", "VmRSS", "VmData"];
     var PROCESS_RESIDENT_MEMORY = "process_resident_memory_bytes";
@@ -30904,7 +30904,7 @@ var require_osMemoryHeapLinux = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      const residentMemGauge = new Gauge({
+      const residentMemGauge = new Gauge2({
         name: namePrefix + PROCESS_RESIDENT_MEMORY,
         help: "Resident memory size in bytes.",
         registers,
@@ -30921,13 +30921,13 @@ var require_osMemoryHeapLinux = __commonJS({
           }
         }
       });
-      const virtualMemGauge = new Gauge({
+      const virtualMemGauge = new Gauge2({
         name: namePrefix + PROCESS_VIRTUAL_MEMORY,
         help: "Virtual memory size in bytes.",
         registers,
         labelNames
       });
-      const heapSizeMemGauge = new Gauge({
+      const heapSizeMemGauge = new Gauge2({
         name: namePrefix + PROCESS_HEAP,
         help: "Process heap size in bytes.",
         registers,
@@ -30961,7 +30961,7 @@ var require_safeMemoryUsage = __commonJS({
 var require_osMemoryHeap = __commonJS({
   "node_modules/prom-client/lib/metrics/osMemoryHeap.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var linuxVariant = require_osMemoryHeapLinux();
     var safeMemoryUsage = require_safeMemoryUsage();
     var PROCESS_RESIDENT_MEMORY = "process_resident_memory_bytes";
@@ -30969,7 +30969,7 @@ var require_osMemoryHeap = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + PROCESS_RESIDENT_MEMORY,
         help: "Resident memory size in bytes.",
         registers: registry ? [registry] : void 0,
@@ -30991,7 +30991,7 @@ var require_osMemoryHeap = __commonJS({
 var require_processOpenFileDescriptors = __commonJS({
   "node_modules/prom-client/lib/metrics/processOpenFileDescriptors.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var fs = __require("fs");
     var process2 = __require("process");
     var PROCESS_OPEN_FDS = "process_open_fds";
@@ -31002,7 +31002,7 @@ var require_processOpenFileDescriptors = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + PROCESS_OPEN_FDS,
         help: "Number of open file descriptors.",
         registers: registry ? [registry] : void 0,
@@ -31024,7 +31024,7 @@ var require_processOpenFileDescriptors = __commonJS({
 var require_processMaxFileDescriptors = __commonJS({
   "node_modules/prom-client/lib/metrics/processMaxFileDescriptors.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var fs = __require("fs");
     var PROCESS_MAX_FDS = "process_max_fds";
     var maxFds;
@@ -31048,7 +31048,7 @@ var require_processMaxFileDescriptors = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + PROCESS_MAX_FDS,
         help: "Maximum number of open file descriptors.",
         registers: registry ? [registry] : void 0,
@@ -31066,7 +31066,7 @@ var require_processMaxFileDescriptors = __commonJS({
 var require_eventLoopLag = __commonJS({
   "node_modules/prom-client/lib/metrics/eventLoopLag.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var perf_hooks;
     try {
       perf_hooks = __require("perf_hooks");
@@ -31120,7 +31120,7 @@ var require_eventLoopLag = __commonJS({
           throw e;
         }
       }
-      const lag = new Gauge({
+      const lag = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG,
         help: "Lag of event loop in seconds.",
         registers,
@@ -31129,49 +31129,49 @@ var require_eventLoopLag = __commonJS({
         // Use this one metric's `collect` to set all metrics' values.
         collect
       });
-      const lagMin = new Gauge({
+      const lagMin = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_MIN,
         help: "The minimum recorded event loop delay.",
         registers,
         labelNames,
         aggregator: "min"
       });
-      const lagMax = new Gauge({
+      const lagMax = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_MAX,
         help: "The maximum recorded event loop delay.",
         registers,
         labelNames,
         aggregator: "max"
       });
-      const lagMean = new Gauge({
+      const lagMean = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_MEAN,
         help: "The mean of the recorded event loop delays.",
         registers,
         labelNames,
         aggregator: "average"
       });
-      const lagStddev = new Gauge({
+      const lagStddev = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_STDDEV,
         help: "The standard deviation of the recorded event loop delays.",
         registers,
         labelNames,
         aggregator: "average"
       });
-      const lagP50 = new Gauge({
+      const lagP50 = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_P50,
         help: "The 50th percentile of the recorded event loop delays.",
         registers,
         labelNames,
         aggregator: "average"
       });
-      const lagP90 = new Gauge({
+      const lagP90 = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_P90,
         help: "The 90th percentile of the recorded event loop delays.",
         registers,
         labelNames,
         aggregator: "average"
       });
-      const lagP99 = new Gauge({
+      const lagP99 = new Gauge2({
         name: namePrefix + NODEJS_EVENTLOOP_LAG_P99,
         help: "The 99th percentile of the recorded event loop delays.",
         registers,
@@ -31230,7 +31230,7 @@ var require_processHandles = __commonJS({
     "use strict";
     var { aggregateByObjectName } = require_processMetricsHelpers();
     var { updateMetrics } = require_processMetricsHelpers();
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var NODEJS_ACTIVE_HANDLES = "nodejs_active_handles";
     var NODEJS_ACTIVE_HANDLES_TOTAL = "nodejs_active_handles_total";
     module2.exports = (registry, config2 = {}) => {
@@ -31241,7 +31241,7 @@ var require_processHandles = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_HANDLES,
         help: "Number of active libuv handles grouped by handle type. Every handle type is C++ class name.",
         labelNames: ["type", ...labelNames],
@@ -31251,7 +31251,7 @@ var require_processHandles = __commonJS({
           updateMetrics(this, aggregateByObjectName(handles), labels);
         }
       });
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_HANDLES_TOTAL,
         help: "Total number of active handles.",
         registers,
@@ -31273,7 +31273,7 @@ var require_processHandles = __commonJS({
 var require_processRequests = __commonJS({
   "node_modules/prom-client/lib/metrics/processRequests.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var { aggregateByObjectName } = require_processMetricsHelpers();
     var { updateMetrics } = require_processMetricsHelpers();
     var NODEJS_ACTIVE_REQUESTS = "nodejs_active_requests";
@@ -31285,7 +31285,7 @@ var require_processRequests = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_REQUESTS,
         help: "Number of active libuv requests grouped by request type. Every request type is C++ class name.",
         labelNames: ["type", ...labelNames],
@@ -31295,7 +31295,7 @@ var require_processRequests = __commonJS({
           updateMetrics(this, aggregateByObjectName(requests), labels);
         }
       });
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_REQUESTS_TOTAL,
         help: "Total number of active requests.",
         registers: registry ? [registry] : void 0,
@@ -31317,7 +31317,7 @@ var require_processRequests = __commonJS({
 var require_processResources = __commonJS({
   "node_modules/prom-client/lib/metrics/processResources.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var { updateMetrics } = require_processMetricsHelpers();
     var NODEJS_ACTIVE_RESOURCES = "nodejs_active_resources";
     var NODEJS_ACTIVE_RESOURCES_TOTAL = "nodejs_active_resources_total";
@@ -31328,7 +31328,7 @@ var require_processResources = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_RESOURCES,
         help: "Number of active resources that are currently keeping the event loop alive, grouped by async resource type.",
         labelNames: ["type", ...labelNames],
@@ -31347,7 +31347,7 @@ var require_processResources = __commonJS({
           updateMetrics(this, data, labels);
         }
       });
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODEJS_ACTIVE_RESOURCES_TOTAL,
         help: "Total number of active resources.",
         registers: registry ? [registry] : void 0,
@@ -31369,7 +31369,7 @@ var require_processResources = __commonJS({
 var require_heapSizeAndUsed = __commonJS({
   "node_modules/prom-client/lib/metrics/heapSizeAndUsed.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var safeMemoryUsage = require_safeMemoryUsage();
     var NODEJS_HEAP_SIZE_TOTAL = "nodejs_heap_size_total_bytes";
     var NODEJS_HEAP_SIZE_USED = "nodejs_heap_size_used_bytes";
@@ -31392,7 +31392,7 @@ var require_heapSizeAndUsed = __commonJS({
           }
         }
       };
-      const heapSizeTotal = new Gauge({
+      const heapSizeTotal = new Gauge2({
         name: namePrefix + NODEJS_HEAP_SIZE_TOTAL,
         help: "Process heap size from Node.js in bytes.",
         registers,
@@ -31400,13 +31400,13 @@ var require_heapSizeAndUsed = __commonJS({
         // Use this one metric's `collect` to set all metrics' values.
         collect
       });
-      const heapSizeUsed = new Gauge({
+      const heapSizeUsed = new Gauge2({
         name: namePrefix + NODEJS_HEAP_SIZE_USED,
         help: "Process heap size used from Node.js in bytes.",
         registers,
         labelNames
       });
-      const externalMemUsed = new Gauge({
+      const externalMemUsed = new Gauge2({
         name: namePrefix + NODEJS_EXTERNAL_MEMORY,
         help: "Node.js external memory size in bytes.",
         registers,
@@ -31425,7 +31425,7 @@ var require_heapSizeAndUsed = __commonJS({
 var require_heapSpacesSizeAndUsed = __commonJS({
   "node_modules/prom-client/lib/metrics/heapSpacesSizeAndUsed.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var v8 = __require("v8");
     var METRICS = ["total", "used", "available"];
     var NODEJS_HEAP_SIZE = {};
@@ -31447,7 +31447,7 @@ var require_heapSpacesSizeAndUsed = __commonJS({
       const labelNames = ["space", ...Object.keys(labels)];
       const gauges = {};
       METRICS.forEach((metricType) => {
-        gauges[metricType] = new Gauge({
+        gauges[metricType] = new Gauge2({
           name: namePrefix + NODEJS_HEAP_SIZE[metricType],
           help: `Process heap space size ${metricType} from Node.js in bytes.`,
           labelNames,
@@ -31477,7 +31477,7 @@ var require_heapSpacesSizeAndUsed = __commonJS({
 var require_version3 = __commonJS({
   "node_modules/prom-client/lib/metrics/version.js"(exports2, module2) {
     "use strict";
-    var Gauge = require_gauge();
+    var Gauge2 = require_gauge();
     var version = process.version;
     var versionSegments = version.slice(1).split(".").map(Number);
     var NODE_VERSION_INFO = "nodejs_version_info";
@@ -31485,7 +31485,7 @@ var require_version3 = __commonJS({
       const namePrefix = config2.prefix ? config2.prefix : "";
       const labels = config2.labels ? config2.labels : {};
       const labelNames = Object.keys(labels);
-      new Gauge({
+      new Gauge2({
         name: namePrefix + NODE_VERSION_INFO,
         help: "Node.js version info.",
         labelNames: ["version", "major", "minor", "patch", ...labelNames],
@@ -42737,9 +42737,10 @@ var init_redis_store = __esm({
         });
         return this.#waiting;
       }
-      async claim(key, ttlSeconds) {
+      async claim(key, ttlSeconds, owner = "1") {
         await this.#ready();
-        return await this.client.set(key, "1", "EX", ttlSeconds, "NX") === "OK";
+        if (await this.client.set(key, owner, "EX", ttlSeconds, "NX") === "OK") return true;
+        return owner !== "1" && await this.client.get(key) === owner;
       }
       async release(key) {
         await this.#ready();
@@ -53480,7 +53481,7 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
   let lx = 0, rx = 0;
   const merged = [];
   const next = [];
-  let ok = true;
+  let ok2 = true;
   let ix = -1;
   const extend = (isLeft) => {
     const newArray = isLeft ? leftRunes : rightRunes;
@@ -53495,11 +53496,11 @@ var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
     return true;
   };
   while (lx < leftLen || rx < rightLen) {
-    if (rx >= rightLen) ok = extend(true);
-    else if (lx >= leftLen) ok = extend(false);
-    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
-    else ok = extend(true);
-    if (!ok) return null;
+    if (rx >= rightLen) ok2 = extend(true);
+    else if (lx >= leftLen) ok2 = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok2 = extend(false);
+    else ok2 = extend(true);
+    if (!ok2) return null;
   }
   return {
     merged,
@@ -53559,14 +53560,14 @@ var makeOnePass = (p) => {
   const onePassRunes = new Array(p.inst.length);
   const m = new Array(p.inst.length).fill(false);
   const check = (pc) => {
-    let ok = true;
+    let ok2 = true;
     const inst = p.inst[pc];
     if (visitQueue.contains(pc)) return true;
     visitQueue.insert(pc);
     switch (inst.op) {
       case Inst.ALT:
       case Inst.ALT_MATCH: {
-        ok = check(inst.out) && check(inst.arg);
+        ok2 = check(inst.out) && check(inst.arg);
         let matchOut = m[inst.out];
         let matchArg = m[inst.arg];
         if (matchOut && matchArg) return false;
@@ -53593,7 +53594,7 @@ var makeOnePass = (p) => {
       case Inst.CAPTURE:
       case Inst.EMPTY_WIDTH:
       case Inst.NOP:
-        ok = check(inst.out);
+        ok2 = check(inst.out);
         m[pc] = m[inst.out];
         onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
         inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
@@ -53658,7 +53659,7 @@ var makeOnePass = (p) => {
         ]);
         inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
     }
-    return ok;
+    return ok2;
   };
   instQueue.clear();
   instQueue.insert(p.start);
@@ -57607,7 +57608,7 @@ function semanticProblems(auto) {
 
 // src/domain/keys.ts
 var DAY = 24 * 60 * 60;
-var TTL = { claim: DAY, remember: 31 * DAY, configGeneration: 31 * DAY };
+var TTL = { lease: 5 * 60, claim: DAY, remember: 31 * DAY, configGeneration: 31 * DAY };
 var keys = {
   autoEvent: (repo, runId, attempt) => `auto:${repo}:${runId}:${attempt}`,
   checkRun: (repo, runId) => `check:${repo}:${runId}`,
@@ -57616,6 +57617,8 @@ var keys = {
   button: (repo, deliveryId) => `button:${repo}:${deliveryId}`,
   authorBudget: (repo, sha, slot) => `author-budget:${repo}:${sha}:${slot}`,
   configCheck: (repo, sha) => `config-check:${repo}:${sha}`,
+  recoveryLock: () => "recovery:lock",
+  recoverySince: () => "recovery:since",
   config: (generation, repoKey) => `config:${generation}:${repoKey}`,
   configGeneration: (owner) => `config-gen:${owner.toLowerCase()}`
 };
@@ -57784,9 +57787,10 @@ var MemoryStore = class {
   constructor(maxEntries = 5e4, now = Date.now) {
     this.#entries = new Lru(maxEntries, now);
   }
-  async claim(key, ttlSeconds) {
-    if (this.#entries.has(key)) return false;
-    this.#entries.set(key, "1", ttlSeconds * 1e3);
+  async claim(key, ttlSeconds, owner = "1") {
+    const held = this.#entries.get(key);
+    if (held !== void 0) return held === owner && owner !== "1";
+    this.#entries.set(key, owner, ttlSeconds * 1e3);
     return true;
   }
   async release(key) {
@@ -58620,17 +58624,20 @@ async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [
 }
 
 // src/state/claims.ts
-async function withClaim(store, key, ttlSeconds, work) {
-  if (!await store.claim(key, ttlSeconds)) return false;
-  let accepted = false;
-  let released = false;
+var DONE = "done";
+async function withClaim(store, key, owner, work) {
+  if (!await store.claim(key, TTL.lease, `lease:${owner}`)) return false;
+  let settled = false;
+  const done = async () => {
+    if (settled) return;
+    settled = true;
+    await store.set(key, DONE, TTL.claim);
+  };
   const claim = {
-    accepted: () => {
-      accepted = true;
-    },
+    accepted: done,
     retryable: async () => {
-      if (accepted || released) return;
-      released = true;
+      if (settled) return;
+      settled = true;
       await store.release(key);
     }
   };
@@ -58641,6 +58648,7 @@ async function withClaim(store, key, ttlSeconds, work) {
     });
     throw err;
   }
+  await done();
   return true;
 }
 
@@ -58678,7 +58686,7 @@ async function onFailedRun(context, deps, run2) {
     await withClaim(
       deps.store,
       claimKey,
-      TTL.claim,
+      context.id,
       () => writeCheckRun(gh, deps.store, run2, { kind: "config-invalid", errors: loaded.errors }).then(() => {
       })
     );
@@ -58690,7 +58698,7 @@ async function onFailedRun(context, deps, run2) {
     context.log.debug({ repo: fullName, run: run2.id, why: screen.why }, "no automatic re-run");
     return;
   }
-  const fresh = await withClaim(deps.store, claimKey, TTL.claim, async (claim) => {
+  const fresh = await withClaim(deps.store, claimKey, context.id, async (claim) => {
     if (screen.kind === "refuse") return refuse(context, deps, gh, run2, auto, screen.refusal, null, []);
     let jobs = null;
     let why = "no rule asks about jobs, so every failure counts as a flake";
@@ -58731,7 +58739,7 @@ async function rerun(context, deps, gh, claim, run2, auto, d) {
     await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message: explained.message }, d.jobs, d.verdicts);
     return;
   }
-  claim.accepted();
+  await claim.accepted();
   context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt + 1, dryRun }, "re-ran failed jobs");
   if (!dryRun) await rememberRerun(deps.store, fullName, run2.id);
   deps.metrics.countRerun("auto", true, dryRun);
@@ -58765,7 +58773,7 @@ async function onPassedRerun(context, deps, run2) {
   const { owner, repo } = context.repo();
   const fullName = `${owner}/${repo}`;
   if (!await wasRerun(deps.store, fullName, run2.id)) return;
-  await withClaim(deps.store, keys.autoEvent(fullName, run2.id, run2.runAttempt), TTL.claim, async () => {
+  await withClaim(deps.store, keys.autoEvent(fullName, run2.id, run2.runAttempt), context.id, async () => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const flaky = findFlaky(await gh.listJobs(run2.id, "all"));
     await writeCheckRun(gh, deps.store, run2, { kind: "flaky", flaky, attempt: run2.runAttempt });
@@ -59146,7 +59154,7 @@ async function handleIssueComment(context, deps) {
   const fullName = `${owner}/${repo}`;
   const loaded = await deps.configs.load(context.octokit, owner, repo);
   if (loaded.kind === "ok" && !loaded.config.commands.enabled) return;
-  await withClaim(deps.store, keys.comment(fullName, comment.id), TTL.claim, async (claim) => {
+  await withClaim(deps.store, keys.comment(fullName, comment.id), context.id, async (claim) => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const reply = (body) => gh.createComment(issue.number, body);
     const react = async (content) => {
@@ -59238,7 +59246,7 @@ async function runCommands(gh, deps, pullNumber, commands, o) {
     }
     asked += fresh.length;
     const results = await executeActions(gh, deps.store, allowed, o.dryRun);
-    if (results.some((r) => r.ok)) o.claim.accepted();
+    if (results.some((r) => r.ok)) await o.claim.accepted();
     for (const r of results) deps.metrics.countRerun("command", r.ok, o.dryRun);
     rerun2 += results.filter((r) => r.ok).length;
     outcomes.push({ command, plan, results });
@@ -59288,7 +59296,7 @@ async function handleCheckRun(context, deps) {
   const owner = repository.owner.login;
   const repo = repository.name;
   const fullName = `${owner}/${repo}`;
-  await withClaim(deps.store, keys.button(fullName, context.id), TTL.claim, async (claim) => {
+  await withClaim(deps.store, keys.button(fullName, context.id), context.id, async (claim) => {
     const gh = gitHubClient(context.octokit, owner, repo);
     const loaded = await deps.configs.load(context.octokit, owner, repo);
     const needed = loaded.kind === "ok" ? loaded.config.commands.permission : "write";
@@ -59301,7 +59309,7 @@ async function handleCheckRun(context, deps) {
     else {
       const [result] = await executeActions(gh, deps.store, [plan.action], dryRun);
       if (result.ok) {
-        claim.accepted();
+        await claim.accepted();
         outcome = { kind: "rerun", trigger: "button", by: sender.login, attempt: run2.runAttempt + 1, why: "a maintainer asked for it", dryRun };
       } else {
         if (!result.error.refused) await claim.retryable();
@@ -59413,21 +59421,78 @@ async function handlePush(context, deps) {
   }
   const sha = payload.after;
   if (!payload.deleted && typeof sha === "string" && /^[0-9a-f]{40}$/.test(sha) && pushChangesConfigFile(payload)) {
-    await checkConfigAt(gitHubClient(context.octokit, owner, repository.name), deps, sha);
+    await checkConfigAt(gitHubClient(context.octokit, owner, repository.name), deps, sha, context.id);
   }
 }
 async function handleForkPullRequest(context, deps) {
   const { pull_request: pr, repository } = context.payload;
   if (!pr?.head?.sha || !repository?.owner?.login || pr.head.repo?.full_name === repository.full_name) return;
   const gh = gitHubClient(context.octokit, repository.owner.login, repository.name);
-  if (await gh.pullChangesFile(pr.number, CONFIG_PATH)) await checkConfigAt(gh, deps, pr.head.sha);
+  if (await gh.pullChangesFile(pr.number, CONFIG_PATH)) await checkConfigAt(gh, deps, pr.head.sha, context.id);
 }
-async function checkConfigAt(gh, deps, sha) {
-  await withClaim(deps.store, keys.configCheck(`${gh.owner}/${gh.repo}`, sha), TTL.claim, async () => {
+async function checkConfigAt(gh, deps, sha, delivery) {
+  await withClaim(deps.store, keys.configCheck(`${gh.owner}/${gh.repo}`, sha), delivery, async () => {
     const text = await gh.getFileText(CONFIG_PATH, sha);
     if (text === null) return;
     await gh.createCheckRun(renderConfigCheck(CONFIG_PATH, sha, checkConfigText(text)));
   });
+}
+
+// src/policy/recovery.ts
+var RECOVERED_EVENTS = ["workflow_run", "issue_comment", "check_run", "push", "pull_request"];
+var MAX_REDELIVERIES = 100;
+var ok = (d) => d.statusCode >= 200 && d.statusCode < 300;
+function toRedeliver(deliveries, since) {
+  const delivered = new Set(deliveries.filter(ok).map((d) => d.guid));
+  const picked = /* @__PURE__ */ new Map();
+  for (const d of deliveries) {
+    if (ok(d) || delivered.has(d.guid) || picked.has(d.guid)) continue;
+    if (!RECOVERED_EVENTS.includes(d.event)) continue;
+    if (Date.parse(d.deliveredAt) < since) continue;
+    picked.set(d.guid, d);
+  }
+  return [...picked.values()].slice(0, MAX_REDELIVERIES);
+}
+
+// src/handlers/recovery.ts
+async function recoverDeliveries(octokit, deps, lookbackMs) {
+  const now = deps.now().getTime();
+  if (!await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`)) return 0;
+  try {
+    const last = Number(await deps.store.get(keys.recoverySince()));
+    const since = Math.max(last > 0 ? last - 6e4 : 0, now - lookbackMs);
+    const deliveries = [];
+    for await (const page of octokit.paginate.iterator("GET /app/hook/deliveries", { per_page: 100 })) {
+      const list = page.data.map(deliveryFacts);
+      deliveries.push(...list);
+      if (list.length === 0 || Date.parse(list[list.length - 1].deliveredAt) < since || deliveries.length >= 10 * MAX_REDELIVERIES) break;
+    }
+    const picked = toRedeliver(deliveries, since);
+    let asked = 0;
+    for (const d of picked) {
+      try {
+        await octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", { delivery_id: d.id });
+        asked++;
+      } catch {
+      }
+    }
+    await deps.store.set(keys.recoverySince(), String(now), 7 * 24 * 3600);
+    return asked;
+  } finally {
+    await deps.store.release(keys.recoveryLock());
+  }
+}
+function deliveryFacts(d) {
+  return {
+    id: Number(d.id),
+    guid: String(d.guid ?? ""),
+    deliveredAt: String(d.delivered_at ?? ""),
+    redelivery: d.redelivery === true,
+    status: String(d.status ?? ""),
+    statusCode: typeof d.status_code === "number" ? d.status_code : 0,
+    event: String(d.event ?? ""),
+    action: typeof d.action === "string" ? d.action : null
+  };
 }
 
 // src/handlers/prefilter.ts
@@ -59451,8 +59516,7 @@ function mayNeedAction(name, payload, appId) {
       return false;
   }
 }
-function skipEventsThatNeedNoAction(webhooks, appId, onSkip = () => {
-}) {
+function acceptWebhooks(webhooks, appId, options2 = {}) {
   const receive = webhooks.verifyAndReceive.bind(webhooks);
   webhooks.verifyAndReceive = async (event) => {
     let payload;
@@ -59461,9 +59525,13 @@ function skipEventsThatNeedNoAction(webhooks, appId, onSkip = () => {
     } catch {
       return receive(event);
     }
-    if (!mayNeedAction(event.name, payload, appId) && typeof event.payload === "string") {
+    if (typeof event.payload !== "string") return receive(event);
+    const needed = mayNeedAction(event.name, payload, appId);
+    if (!needed || options2.queue) {
       const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
-      if (signed) return onSkip(event.name);
+      if (!signed) return receive(event);
+      if (!needed) return options2.onSkip?.(event.name);
+      return options2.queue.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
     }
     return receive(event);
   };
@@ -59502,12 +59570,29 @@ var Metrics = class {
     help: "Jobs that failed and then passed on a re-run the bot made.",
     registers: [this.registry]
   });
+  redeliveries = new import_prom_client.Counter({
+    name: "rerunbot_redeliveries_total",
+    help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",
+    registers: [this.registry]
+  });
+  #depth = async () => 0;
+  queueDepth = new import_prom_client.Gauge({
+    name: "rerunbot_queue_depth",
+    help: "Accepted work waiting or running (webhooks queued for the workers, delayed re-runs).",
+    registers: [this.registry],
+    collect: async () => {
+      this.queueDepth.set(await this.#depth().catch(() => -1));
+    }
+  });
+  observeQueue(depth) {
+    this.#depth = depth;
+  }
   /** Every GitHub call, reported by the Octokit plugin of this app's Octokit class. */
   observeCall = (method, url, status) => {
     this.githubRequests.inc({ method, route: routeTemplate(url), status: String(status) });
   };
-  countRerun(trigger, ok, dryRun) {
-    this.reruns.inc({ trigger, result: !ok ? "error" : dryRun ? "dry_run" : "ok" });
+  countRerun(trigger, ok2, dryRun) {
+    this.reruns.inc({ trigger, result: !ok2 ? "error" : dryRun ? "dry_run" : "ok" });
   }
   #defaults = false;
   /** Process metrics (CPU, memory, event loop): only for a real server, not for every test app. */
@@ -59587,12 +59672,31 @@ function rerunBot(options2 = {}) {
         throw err;
       }
     };
-    skipEventsThatNeedNoAction(app.webhooks, deps.appId, (event) => metrics.webhooks.inc({ event, outcome: "skipped" }));
+    const queue = options2.queue ?? null;
+    acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
     app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));
     app.on("push", guard("push", handlePush));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
+    if (queue) {
+      metrics.observeQueue(() => queue.depth());
+      queue.start((work) => app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload }));
+    }
+    if (options2.recovery) {
+      const { intervalMs, lookbackMs } = options2.recovery;
+      const round = async () => {
+        try {
+          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs);
+          if (asked > 0) app.log.info({ asked }, "asked GitHub to redeliver missed webhooks");
+          metrics.redeliveries.inc(asked);
+        } catch (err) {
+          app.log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not check for missed deliveries");
+        }
+      };
+      setTimeout(round, 1e3).unref();
+      setInterval(round, intervalMs).unref();
+    }
   };
 }
 

@@ -8,7 +8,9 @@ import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
 import type { Deps } from "./handlers/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
-import { skipEventsThatNeedNoAction } from "./handlers/prefilter.js";
+import { recoverDeliveries } from "./handlers/recovery.js";
+import { acceptWebhooks } from "./handlers/prefilter.js";
+import type { WorkQueue } from "./queue/work-queue.js";
 import { Metrics } from "./metrics.js";
 
 export interface AppOptions {
@@ -19,6 +21,10 @@ export interface AppOptions {
   random?: () => number;
   /** The same Metrics the app's Octokit class reports its calls to (see main.ts). */
   metrics?: Metrics;
+  /** Accept, then work: webhooks that may need action are queued and handled by workers. */
+  queue?: WorkQueue | null;
+  /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
+  recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
 
 /** CONFIG_TTL_SECONDS: how long a repo's parsed config is trusted without asking GitHub (0..3600). */
@@ -98,11 +104,33 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
         }
       };
 
-    skipEventsThatNeedNoAction(app.webhooks, deps.appId, (event) => metrics.webhooks.inc({ event, outcome: "skipped" }));
+    const queue = options.queue ?? null;
+    acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
+
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
     app.on(["check_run.requested_action", "check_run.rerequested"], guard("check_run", handleCheckRun));
     app.on("push", guard("push", handlePush));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
+    if (queue) {
+      metrics.observeQueue(() => queue.depth());
+      // Last, once every handler is registered: work queued before a restart starts at once.
+      // Workers hand each queued webhook to the same handlers, as Probot would in the request.
+      queue.start((work) => app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never));
+    }
+    if (options.recovery) {
+      const { intervalMs, lookbackMs } = options.recovery;
+      const round = async () => {
+        try {
+          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs);
+          if (asked > 0) app.log.info({ asked }, "asked GitHub to redeliver missed webhooks");
+          metrics.redeliveries.inc(asked);
+        } catch (err) {
+          app.log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not check for missed deliveries");
+        }
+      };
+      setTimeout(round, 1_000).unref();
+      setInterval(round, intervalMs).unref();
+    }
   };
 }

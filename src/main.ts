@@ -10,6 +10,8 @@ import { rerunBot } from "./app.js";
 import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
+import { createQueue } from "./queue/create.js";
+import { recoverySettings } from "./handlers/recovery.js";
 
 async function main(): Promise<void> {
   // Probot applies .env over the environment when it starts; check what it will see.
@@ -21,17 +23,20 @@ async function main(): Promise<void> {
   // The composition root: one Metrics and one ETag cache for this app, shared by its Octokit class.
   const metrics = new Metrics();
   const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall });
-  const server = await run(rerunBot({ metrics }), { Octokit } as never);
+  // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
+  const queue = await createQueue(process.env);
+  const server = await run(rerunBot({ metrics, queue, recovery: recoverySettings(process.env) }), { Octokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.info(`rerun-bot: ${signal}: finishing in-flight deliveries, then stopping`);
-    // Closing the listener waits for open requests to be answered.
+    console.info(`rerun-bot: ${signal}: no new work; finishing work in flight, the rest stays queued`);
     const forced = setTimeout(() => process.exit(1), 25_000);
     forced.unref();
     try {
+      // Closing the listener waits for open requests to be answered (each one is queued by then).
       await server.stop();
+      await queue?.stop(20_000);
       process.exit(0);
     } catch (err) {
       console.error("rerun-bot: error while stopping", err);

@@ -3,7 +3,7 @@
  * names, outcomes, reasons and GitHub route templates, never repo names or ids.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { collectDefaultMetrics, Counter, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 
 export class Metrics {
   readonly registry = new Registry();
@@ -36,6 +36,25 @@ export class Metrics {
     help: "Jobs that failed and then passed on a re-run the bot made.",
     registers: [this.registry],
   });
+
+  readonly redeliveries = new Counter({
+    name: "rerunbot_redeliveries_total",
+    help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",
+    registers: [this.registry],
+  });
+  #depth: () => Promise<number> = async () => 0;
+  readonly queueDepth = new Gauge({
+    name: "rerunbot_queue_depth",
+    help: "Accepted work waiting or running (webhooks queued for the workers, delayed re-runs).",
+    registers: [this.registry],
+    collect: async () => {
+      this.queueDepth.set(await this.#depth().catch(() => -1));
+    },
+  });
+
+  observeQueue(depth: () => Promise<number>): void {
+    this.#depth = depth;
+  }
 
   /** Every GitHub call, reported by the Octokit plugin of this app's Octokit class. */
   readonly observeCall = (method: string, url: string, status: number | "error"): void => {

@@ -1,4 +1,5 @@
-import { mayNeedAction, skipEventsThatNeedNoAction } from "../src/handlers/prefilter.js";
+import { acceptWebhooks, mayNeedAction } from "../src/handlers/prefilter.js";
+import type { Work, WorkQueue } from "../src/queue/work-queue.js";
 import { buttonEvent, commentEvent, workflowRunEvent } from "./helpers/events.js";
 import { APP_ID, examples } from "./helpers/examples.js";
 
@@ -40,8 +41,8 @@ describe("mayNeedAction: decided from the payload alone", () => {
   });
 });
 
-describe("skipEventsThatNeedNoAction", () => {
-  function fake(signedOk: boolean) {
+describe("acceptWebhooks", () => {
+  function fake(signedOk: boolean, queue: WorkQueue | null = null) {
     const received: string[] = [];
     const webhooks = {
       verify: async () => signedOk,
@@ -49,9 +50,14 @@ describe("skipEventsThatNeedNoAction", () => {
         received.push(e.name);
       },
     };
-    skipEventsThatNeedNoAction(webhooks as never, APP_ID);
+    acceptWebhooks(webhooks as never, APP_ID, { queue });
     return { webhooks, received };
   }
+  const queue = () => {
+    const added: [string, Work][] = [];
+    const q: WorkQueue = { add: async (key, work) => void added.push([key, work]), start: () => {}, stop: async () => {}, depth: async () => added.length };
+    return { q, added };
+  };
   const deliver = (w: { verifyAndReceive: (e: never) => Promise<void> }, name: string, payload: unknown) =>
     w.verifyAndReceive({ id: "1", name, payload: typeof payload === "string" ? payload : JSON.stringify(payload), signature: "sha256=x" } as never);
 
@@ -72,5 +78,23 @@ describe("skipEventsThatNeedNoAction", () => {
     await deliver(webhooks, "issue_comment", commentEvent("/rerun"));
     await deliver(webhooks, "workflow_run", "{not json");
     expect(received).toEqual(["issue_comment", "workflow_run"]);
+  });
+
+  test("with a queue: a signed event that may need action is queued, not handled in the request", async () => {
+    const { q, added } = queue();
+    const { webhooks, received } = fake(true, q);
+    await deliver(webhooks, "issue_comment", commentEvent("/rerun"));
+    expect(received).toEqual([]);
+    expect(added).toHaveLength(1);
+    expect(added[0][0]).toBe("delivery:1");
+    expect(added[0][1]).toMatchObject({ kind: "webhook", id: "1", name: "issue_comment" });
+  });
+
+  test("with a queue: a badly signed event is never queued; Probot refuses it", async () => {
+    const { q, added } = queue();
+    const { webhooks, received } = fake(false, q);
+    await deliver(webhooks, "issue_comment", commentEvent("/rerun"));
+    expect(added).toEqual([]);
+    expect(received).toEqual(["issue_comment"]);
   });
 });

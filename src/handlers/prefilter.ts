@@ -7,6 +7,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { pushChangesConfigFile, pushTouchesConfig } from "../config/load.js";
 import { isFailedRun } from "../domain/conclusions.js";
+import type { WorkQueue } from "../queue/work-queue.js";
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,14 +49,15 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
 type Receivable = Pick<Webhooks, "verify" | "verifyAndReceive">;
 
 /**
- * Answers a correctly signed webhook that needs no action without handing it to Probot. The
- * signature is always checked first; anything unsigned, wrongly signed or unparsable goes the
- * usual way and gets Probot's own answer.
+ * How a signed webhook is taken in. Anything unsigned, wrongly signed or unparsable goes the usual
+ * way and gets Probot's own answer (400). A correctly signed webhook that needs no action is answered
+ * without handing it to Probot. With a queue, one that may need action is put on the queue (durably)
+ * and answered at once: accept, then work. Without one it is handled in the request, as before.
  */
-export function skipEventsThatNeedNoAction(
+export function acceptWebhooks(
   webhooks: Receivable,
   appId: number | null,
-  onSkip: (event: string) => void = () => {},
+  options: { onSkip?: (event: string) => void; queue?: WorkQueue | null } = {},
 ): void {
   const receive = webhooks.verifyAndReceive.bind(webhooks);
   webhooks.verifyAndReceive = async (event) => {
@@ -65,9 +67,14 @@ export function skipEventsThatNeedNoAction(
     } catch {
       return receive(event);
     }
-    if (!mayNeedAction(event.name, payload as Payload, appId) && typeof event.payload === "string") {
+    if (typeof event.payload !== "string") return receive(event);
+    const needed = mayNeedAction(event.name, payload as Payload, appId);
+    if (!needed || options.queue) {
       const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
-      if (signed) return onSkip(event.name);
+      if (!signed) return receive(event);
+      if (!needed) return options.onSkip?.(event.name);
+      // A redelivery of a delivery still waiting is the same job.
+      return options.queue!.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
     }
     return receive(event);
   };

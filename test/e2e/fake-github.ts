@@ -3,7 +3,7 @@
  * with per-repo state set by each test. It records every request and flags any whose method and
  * path GitHub's REST API does not have (the route list Octokit's REST methods carry).
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ProbotOctokit } from "probot";
@@ -37,6 +37,8 @@ interface Injected {
   headers?: Record<string, string>;
   times: number;
   delayMs?: number;
+  /** GitHub did the work at once but its answer is late (the caller may be gone by then). */
+  answerDelayMs?: number;
 }
 
 function githubRoutes(): { method: string; re: RegExp }[] {
@@ -67,6 +69,10 @@ export class FakeGitHub {
   readonly checkRuns: Json[] = [];
   readonly comments: Json[] = [];
   readonly injected: Injected[] = [];
+  /** The app's webhook deliveries, as GET /app/hook/deliveries lists them (with each one's payload). */
+  readonly deliveries: Json[] = [];
+  /** Where a redelivery is sent, signed with `secret`. */
+  webhookTarget: { url: string; secret: string } | null = null;
   #server: Server;
   #nextId = 1000;
 
@@ -94,8 +100,14 @@ export class FakeGitHub {
     return repo;
   }
 
-  inject(method: string, path: RegExp, status: number, body: Json, options: { times?: number; headers?: Record<string, string>; delayMs?: number } = {}) {
-    this.injected.push({ method, path, status, body, times: options.times ?? 1, headers: options.headers, delayMs: options.delayMs });
+  inject(
+    method: string,
+    path: RegExp,
+    status: number,
+    body: Json,
+    options: { times?: number; headers?: Record<string, string>; delayMs?: number; answerDelayMs?: number } = {},
+  ) {
+    this.injected.push({ method, path, status, body, times: options.times ?? 1, headers: options.headers, delayMs: options.delayMs, answerDelayMs: options.answerDelayMs });
   }
 
   /** Calls to GitHub's API other than installation tokens, as "METHOD /path". */
@@ -110,6 +122,50 @@ export class FakeGitHub {
     this.checkRuns.length = 0;
     this.comments.length = 0;
     this.injected.length = 0;
+    this.deliveries.length = 0;
+    this.webhookTarget = null;
+  }
+
+  /** Records a delivery GitHub made (or failed to make) of `payload`. */
+  addDelivery(event: string, payload: Json, statusCode: number, guid = `guid-${this.#nextId}`): Json {
+    const d = {
+      id: this.#nextId++,
+      guid,
+      delivered_at: new Date().toISOString(),
+      redelivery: false,
+      duration: 0.1,
+      status: statusCode >= 200 && statusCode < 300 ? "OK" : statusCode === 0 ? "failed to connect" : `Invalid HTTP Response: ${statusCode}`,
+      status_code: statusCode,
+      event,
+      action: typeof payload.action === "string" ? payload.action : null,
+      installation_id: 1,
+      repository_id: 1,
+      payload,
+    };
+    this.deliveries.push(d);
+    return d;
+  }
+
+  async #redeliver(res: ServerResponse, id: number) {
+    const d = this.deliveries.find((x) => x.id === id);
+    if (!d) return this.#send(res, 404, { message: "Not Found" });
+    if (!this.webhookTarget) return this.#send(res, 422, { message: "No hook configured" });
+    const body = JSON.stringify(d.payload);
+    const signature = `sha256=${createHmac("sha256", this.webhookTarget.secret).update(body).digest("hex")}`;
+    let status = 0;
+    try {
+      const r = await fetch(this.webhookTarget.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-github-event": d.event, "x-github-delivery": d.guid, "x-hub-signature-256": signature },
+        body,
+      });
+      await r.text();
+      status = r.status;
+    } catch {
+      status = 0;
+    }
+    this.addDelivery(d.event, d.payload, status, d.guid).redelivery = true;
+    return this.#send(res, 202, {});
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -138,6 +194,15 @@ export class FakeGitHub {
     if (inj) {
       inj.times--;
       if (inj.delayMs) await new Promise((r) => setTimeout(r, inj.delayMs));
+      if (inj.answerDelayMs) {
+        const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+        res.end = ((...a: unknown[]) => {
+          setTimeout(() => {
+            if (!res.destroyed) end(...a);
+          }, inj.answerDelayMs);
+          return res;
+        }) as typeof res.end;
+      }
       if (inj.status > 0) return this.#send(res, inj.status, inj.body, inj.headers);
     }
     try {
@@ -166,6 +231,14 @@ export class FakeGitHub {
       const range = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ""));
       if (log === null) return this.#send(res, 404, { message: "Not Found" });
       return range ? this.#send(res, 206, log.slice(-Number(range[1]))) : this.#send(res, 200, log);
+    }
+    if (method === "GET" && path === "/app/hook/deliveries") {
+      // Newest first, without their payloads, as GitHub lists them.
+      const list = [...this.deliveries].reverse().map(({ payload: _p, ...d }) => d);
+      return this.#send(res, 200, list.slice(0, Number(query.get("per_page") ?? 30)));
+    }
+    if ((m = path.match(/^\/app\/hook\/deliveries\/(\d+)\/attempts$/)) && method === "POST") {
+      return void this.#redeliver(res, Number(m[1]));
     }
     m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/);
     if (!m) return this.#send(res, 404, { message: "Not Found" });

@@ -26,7 +26,9 @@ describeWithRedis("two instances sharing Redis", () => {
   beforeAll(async () => {
     await github.start();
     redis = await startRedis();
-    bots = await Promise.all([startBot(github.port, { REDIS_URL: redis.url }), startBot(github.port, { REDIS_URL: redis.url })]);
+    // The shared queue on Redis (BullMQ): either instance takes webhooks, both do the work.
+    const shared = { REDIS_URL: redis.url, WORK_QUEUE: "redis" };
+    bots = await Promise.all([startBot(github.port, shared), startBot(github.port, shared)]);
   }, 30_000);
 
   afterAll(async () => {
@@ -80,6 +82,8 @@ describeWithRedis("two instances sharing Redis", () => {
   test("a config push received by one instance refreshes the config for both", async () => {
     github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 700, created_at: recent() }), apiRun({ id: 701, created_at: recent() })] });
     await bots[0].send("workflow_run", workflowRunEvent({ id: 700, created_at: recent() }));
+    // Work is queued: wait until it is done (re-run and check run) before changing the config.
+    await waitFor(() => github.calls().includes("POST /repos/o/r/actions/runs/700/rerun-failed-jobs") && github.checkRuns.length === 1, 20_000);
     github.repos.get("o/r")!.config = "auto:\n  enabled: false\n";
     const push = {
       ref: "refs/heads/main",
@@ -88,9 +92,14 @@ describeWithRedis("two instances sharing Redis", () => {
       installation: { id: 1 },
     };
     expect(await bots[0].send("push", push)).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500)); // the push is handled by a worker
+    const reads = () => github.calls().filter((c) => c.includes("/contents/")).length;
+    const before = reads();
     await bots[1].send("workflow_run", workflowRunEvent({ id: 701, created_at: recent() }));
+    await waitFor(() => reads() > before, 20_000); // the other instance read the file again
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(github.calls()).not.toContain("POST /repos/o/r/actions/runs/701/rerun-failed-jobs");
-  }, 30_000);
+  }, 60_000);
 
   test("/health reports Redis; with Redis down, no re-run happens and quiet events are still answered", async () => {
     const health = async (bot: Bot) => (await fetch(`http://127.0.0.1:${bot.port}/health`)).json();

@@ -1,0 +1,37 @@
+/**
+ * Work accepted from GitHub and done later, by workers: the one interface both engines implement
+ * (file-queue.ts, the embedded default; bullmq-queue.ts with REDIS_URL).
+ *
+ * The guarantee: once `add` resolves, the work survives a crash or restart of the process (SIGTERM or
+ * kill -9) and is done at least once; the handlers' claims and their check of the run's current
+ * attempt turn "at least once" into "exactly one re-run per decision".
+ */
+
+/** A webhook, verified and screened, to be handled as Probot would have in the request. */
+export interface WebhookWork {
+  kind: "webhook";
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+export type Work = WebhookWork;
+
+export interface WorkQueue {
+  /** Durable once resolved. A key already queued is one job (a redelivery while it waits). */
+  add(key: string, work: Work, options?: { delayMs?: number }): Promise<void>;
+  /** Starts the workers. A handler that throws is retried with backoff, a bounded number of times. */
+  start(handler: (work: Work) => Promise<void>): void;
+  /** Stops taking work and waits up to `graceMs` for work in flight; the rest stays queued. */
+  stop(graceMs: number): Promise<void>;
+  /** Jobs waiting or running, for metrics. */
+  depth(): Promise<number>;
+}
+
+/** Attempts per job before it is set aside (logged, and left for the deliveries API to recover). */
+export const MAX_ATTEMPTS = 8;
+
+/** Seconds before retry `attempt` (1-based): 2, 4, 8, ... capped at five minutes. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(2 ** attempt, 300);
+}
