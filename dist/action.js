@@ -39298,12 +39298,12 @@ var require_ClusterSubscriberGroup = __commonJS({
           const failedAttempts = currentAttempts + 1;
           this.failedAttemptsByNode.set(nodeKey, failedAttempts);
           const attempts = Math.min(failedAttempts, _ClusterSubscriberGroup.MAX_RETRY_ATTEMPTS);
-          const backoff = Math.min(_ClusterSubscriberGroup.BASE_BACKOFF_MS * 2 ** attempts, _ClusterSubscriberGroup.MAX_BACKOFF_MS);
-          const jitter = Math.floor((Math.random() - 0.5) * (backoff * 0.5));
-          const delay = Math.max(0, backoff + jitter);
-          debug("Failed to connect subscriber for %s. Refreshing slots in %dms", nodeKey, delay);
+          const backoff2 = Math.min(_ClusterSubscriberGroup.BASE_BACKOFF_MS * 2 ** attempts, _ClusterSubscriberGroup.MAX_BACKOFF_MS);
+          const jitter = Math.floor((Math.random() - 0.5) * (backoff2 * 0.5));
+          const delay2 = Math.max(0, backoff2 + jitter);
+          debug("Failed to connect subscriber for %s. Refreshing slots in %dms", nodeKey, delay2);
           this.subscriberGroupEmitter.emit("subscriberConnectFailed", {
-            delay,
+            delay: delay2,
             error
           });
         };
@@ -40403,11 +40403,11 @@ var require_cluster2 = __commonJS({
           this.emit("-node", redis, nodeKey);
           this.refreshSlotsCache(refreshSlotsCacheCallback);
         });
-        this.subscriberGroupEmitter.on("subscriberConnectFailed", ({ delay, error }) => {
+        this.subscriberGroupEmitter.on("subscriberConnectFailed", ({ delay: delay2, error }) => {
           this.emit("error", error);
           setTimeout(() => {
             this.refreshSlotsCache(refreshSlotsCacheCallback);
-          }, delay);
+          }, delay2);
         });
         this.subscriberGroupEmitter.on("moved", () => {
           this.refreshSlotsCache(refreshSlotsCacheCallback);
@@ -50633,6 +50633,14 @@ function workflowNames(run2) {
   return [run2.name, run2.path, basename(run2.path)].filter((n) => n !== "");
 }
 
+// src/util/duration.ts
+var DURATION_PATTERN = "^[1-9][0-9]{0,4}[smh]$";
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5 };
+function durationMs(text, maxMs = 6 * 36e5) {
+  const m = /^([1-9][0-9]{0,4})([smh])$/.exec(text ?? "");
+  return m ? Math.min(Number(m[1]) * UNIT_MS[m[2]], maxMs) : 0;
+}
+
 // src/config/schema.ts
 var stringList = (description, maxItems, maxLength) => ({
   type: "array",
@@ -50663,6 +50671,17 @@ var ruleKeys = {
     default: []
   }
 };
+var delay = {
+  type: "string",
+  pattern: DURATION_PATTERN,
+  description: "Wait this long before re-running (30s, 2m, 1h; at most 6h), so a re-run does not land in the outage that failed the run."
+};
+var backoff = {
+  type: "number",
+  minimum: 1,
+  maximum: 10,
+  description: "Multiply the delay by this for each later attempt (2: 1m, 2m, 4m, ...)."
+};
 var maxAttempts = {
   type: "integer",
   minimum: 2,
@@ -50678,7 +50697,9 @@ var rule = {
     ...ruleKeys,
     workflows: globList("Workflow names or file paths this rule applies to; empty = all."),
     branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `!`), as in `on.push.branches`; empty = all."),
-    "max-attempts": { ...maxAttempts, description: "This rule's attempt limit; defaults to auto.max-attempts." }
+    "max-attempts": { ...maxAttempts, description: "This rule's attempt limit; defaults to auto.max-attempts." },
+    delay: { ...delay, description: "This rule's delay before a re-run; defaults to auto.delay." },
+    backoff: { ...backoff, description: "This rule's backoff factor; defaults to auto.backoff." }
   }
 };
 var configSchema = {
@@ -50700,6 +50721,8 @@ var configSchema = {
       properties: {
         enabled: { type: "boolean", default: false, description: "Automatic re-runs are opt-in." },
         "max-attempts": { ...maxAttempts, default: 3 },
+        delay,
+        backoff: { ...backoff, default: 1 },
         ...ruleKeys,
         rules: {
           type: "array",
@@ -57617,6 +57640,7 @@ var keys = {
   button: (repo, deliveryId) => `button:${repo}:${deliveryId}`,
   authorBudget: (repo, sha, slot) => `author-budget:${repo}:${sha}:${slot}`,
   configCheck: (repo, sha) => `config-check:${repo}:${sha}`,
+  scheduledRerun: (repo, runId, attempt) => `scheduled:${repo}:${runId}:${attempt}`,
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
   config: (generation, repoKey) => `config:${generation}:${repoKey}`,
@@ -58077,6 +58101,7 @@ var REFUSAL_REASONS = {
   "fork-privileged": { side: "ours", button: true },
   "merge-queue": { side: "ours", button: false },
   "superseded": { side: "ours", button: false },
+  "no-longer-needed": { side: "ours", button: false },
   "real-failure": { side: "ours", button: true },
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },
@@ -58243,7 +58268,7 @@ function logTail(log) {
 }
 
 // src/policy/rules.ts
-function compileRule(r, label, defaultMax) {
+function compileRule(r, label, auto) {
   return {
     label,
     preset: r.preset ?? null,
@@ -58256,14 +58281,16 @@ function compileRule(r, label, defaultMax) {
     annotations: compilePatterns(r.annotations ?? []),
     logPatterns: compilePatterns(r["log-patterns"] ?? []),
     exitCodes: r["exit-codes"] ?? [],
-    maxAttempts: r["max-attempts"] ?? defaultMax
+    maxAttempts: r["max-attempts"] ?? auto["max-attempts"],
+    delayMs: durationMs(r.delay ?? auto.delay),
+    backoff: r.backoff ?? auto.backoff ?? 1
   };
 }
 function rulesOf(auto) {
   if (auto.rules) {
-    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto["max-attempts"]));
+    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto));
   }
-  return [compileRule(auto, auto.preset ? `preset ${auto.preset}` : "auto", auto["max-attempts"])];
+  return [compileRule({ ...auto, delay: void 0, backoff: void 0 }, auto.preset ? `preset ${auto.preset}` : "auto", auto)];
 }
 var needsAnnotations = (r) => r.preset !== null || r.annotations.length > 0 || r.exitCodes.length > 0;
 var needsLog = (r) => r.preset !== null || r.logPatterns.length > 0;
@@ -58339,6 +58366,10 @@ function sortJobs(jobs) {
   const cancelled = jobs.filter((j) => j.conclusion === "cancelled");
   if (failed.length === 0) return { judged: cancelled, cancelled: [] };
   return { judged: failed, cancelled };
+}
+function rerunDelayMs(rules, runAttempt) {
+  const ms = Math.max(0, ...rules.map((r) => r.delayMs * r.backoff ** Math.max(runAttempt - 1, 0)));
+  return Math.min(Math.round(ms), 6 * 36e5);
 }
 
 // src/policy/auto-rerun.ts
@@ -58529,6 +58560,8 @@ function title(outcome, run2) {
       const of = outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : "";
       return outcome.dryRun ? `Dry run: would re-run failed jobs (attempt ${outcome.attempt}${of})` : `Re-ran failed jobs: attempt ${outcome.attempt}${of} started`;
     }
+    case "scheduled":
+      return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
@@ -58539,6 +58572,7 @@ function title(outcome, run2) {
       return outcome.flaky.length > 0 ? `${outcome.flaky.length} flaky job${outcome.flaky.length === 1 ? "" : "s"} caught: passed on attempt ${outcome.attempt}` : `Passed on attempt ${run2.runAttempt}`;
   }
 }
+var hhmm = (d) => d.toISOString().slice(11, 16);
 var who = (by) => by ? ` by ${mdCode(by, 40)}` : "";
 function summary(outcome, run2) {
   const link = mdLink(`${run2.name || "workflow"} #${run2.runNumber}`, run2.htmlUrl);
@@ -58549,6 +58583,10 @@ function summary(outcome, run2) {
 
 Why: ${mdText(outcome.why)}`;
     }
+    case "scheduled":
+      return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.
+
+Why: ${mdText(outcome.why)}`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
@@ -58704,6 +58742,7 @@ async function onFailedRun(context, deps, run2) {
     let why = "no rule asks about jobs, so every failure counts as a flake";
     let maxAttempts2 = auto["max-attempts"];
     let verdicts = [];
+    let deciding = screen.rules;
     const stale = (why2) => context.log.info({ repo: fullName, run: run2.id, why: why2 }, "stale delivery: no re-run");
     if (screen.needJobs) {
       jobs = await gh.listJobs(run2.id);
@@ -58713,12 +58752,24 @@ async function onFailedRun(context, deps, run2) {
       verdicts = verdict.verdicts;
       if (verdict.kind === "refuse") return refuse(context, deps, gh, run2, auto, verdict.refusal, jobs, verdicts);
       ({ why, maxAttempts: maxAttempts2 } = verdict);
+      deciding = verdict.verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
     }
     const current = jobs ? null : await gh.getRun(run2.id);
     const pullHead = run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? await gh.findPullHeadSha(run2.pullRequests[0]) : null;
     const still = checkStillWanted(run2, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts);
+    const delayMs = rerunDelayMs(deciding, run2.runAttempt);
+    if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
+      const installationId = context.payload.installation?.id;
+      if (installationId) {
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why }, delayMs);
+        const at = new Date(deps.now().getTime() + delayMs);
+        context.log.info({ repo: fullName, run: run2.id, at: at.toISOString() }, "re-run scheduled");
+        await writeCheckRun(gh, deps.store, run2, { kind: "scheduled", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, why }, jobs, verdicts);
+        return;
+      }
+    }
     await rerun(context, deps, gh, claim, run2, auto, { jobs, verdicts, why, maxAttempts: maxAttempts2 });
   });
   if (!fresh) context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt }, "duplicate workflow_run event ignored");
@@ -59495,6 +59546,43 @@ function deliveryFacts(d) {
   };
 }
 
+// src/handlers/scheduled-rerun.ts
+async function runScheduledRerun(octokit, deps, work) {
+  const gh = gitHubClient(octokit, work.owner, work.repo);
+  const fullName = `${work.owner}/${work.repo}`;
+  const owner = `scheduled:${work.runId}:${work.runAttempt}`;
+  await withClaim(deps.store, keys.scheduledRerun(fullName, work.runId, work.runAttempt), owner, async (claim) => {
+    const run2 = await gh.getRun(work.runId);
+    const refuse2 = (refusal) => {
+      deps.metrics.refusals.inc({ reason: refusal.reason });
+      return writeCheckRun(gh, deps.store, run2, { kind: "refused", refusal }).then(() => {
+      });
+    };
+    if (run2.runAttempt !== work.runAttempt || run2.status !== "completed" || !isFailedRun(run2)) {
+      return refuse2({
+        reason: "no-longer-needed",
+        message: `while the re-run waited, the run ${run2.runAttempt !== work.runAttempt ? `was re-run (it is at attempt ${run2.runAttempt})` : run2.status !== "completed" ? "started again" : `ended ${run2.conclusion ?? "without a conclusion"}`}`
+      });
+    }
+    const pullHead = run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? await gh.findPullHeadSha(run2.pullRequests[0]) : null;
+    const still = checkStillWanted(run2, null, pullHead);
+    if (still.kind === "refuse") return refuse2(still.refusal);
+    try {
+      await gh.rerunFailedJobs(run2.id, false);
+    } catch (err) {
+      const explained = explainGitHubError(err);
+      if (!explained.refused) throw err;
+      deps.metrics.countRerun("auto", false, false);
+      await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message: explained.message });
+      return;
+    }
+    await claim.accepted();
+    await rememberRerun(deps.store, fullName, run2.id);
+    deps.metrics.countRerun("auto", true, false);
+    await writeCheckRun(gh, deps.store, run2, { kind: "rerun", trigger: "auto", attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, why: work.why });
+  });
+}
+
 // src/handlers/prefilter.ts
 function mayNeedAction(name, payload, appId) {
   if (typeof payload !== "object" || payload === null) return false;
@@ -59673,6 +59761,7 @@ function rerunBot(options2 = {}) {
       }
     };
     const queue = options2.queue ?? null;
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
@@ -59681,7 +59770,10 @@ function rerunBot(options2 = {}) {
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
     if (queue) {
       metrics.observeQueue(() => queue.depth());
-      queue.start((work) => app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload }));
+      queue.start(async (work) => {
+        if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
+        else await runScheduledRerun(await app.auth(work.installationId), deps, work);
+      });
     }
     if (options2.recovery) {
       const { intervalMs, lookbackMs } = options2.recovery;

@@ -9,6 +9,7 @@ import { handleCheckRun } from "./handlers/check-run.js";
 import type { Deps } from "./handlers/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
 import { recoverDeliveries } from "./handlers/recovery.js";
+import { runScheduledRerun } from "./handlers/scheduled-rerun.js";
 import { acceptWebhooks } from "./handlers/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { Metrics } from "./metrics.js";
@@ -105,6 +106,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
@@ -116,7 +118,10 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       metrics.observeQueue(() => queue.depth());
       // Last, once every handler is registered: work queued before a restart starts at once.
       // Workers hand each queued webhook to the same handlers, as Probot would in the request.
-      queue.start((work) => app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never));
+      queue.start(async (work) => {
+        if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
+        else await runScheduledRerun((await app.auth(work.installationId)) as never, deps, work);
+      });
     }
     if (options.recovery) {
       const { intervalMs, lookbackMs } = options.recovery;

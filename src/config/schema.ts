@@ -7,6 +7,7 @@
 import type { FromSchema } from "json-schema-to-ts";
 import { DEFAULT_AUTO_CONCLUSIONS, FAILED_RUN_CONCLUSIONS } from "../domain/conclusions.js";
 import { ROLES } from "../domain/facts.js";
+import { DURATION_PATTERN } from "../util/duration.js";
 
 const stringList = <D extends string, N extends number, L extends number>(description: D, maxItems: N, maxLength: L) =>
   ({
@@ -45,6 +46,18 @@ const ruleKeys = {
   },
 } as const;
 
+const delay = {
+  type: "string",
+  pattern: DURATION_PATTERN,
+  description: "Wait this long before re-running (30s, 2m, 1h; at most 6h), so a re-run does not land in the outage that failed the run.",
+} as const;
+const backoff = {
+  type: "number",
+  minimum: 1,
+  maximum: 10,
+  description: "Multiply the delay by this for each later attempt (2: 1m, 2m, 4m, ...).",
+} as const;
+
 const maxAttempts = {
   type: "integer",
   minimum: 2,
@@ -62,6 +75,8 @@ const rule = {
     workflows: globList("Workflow names or file paths this rule applies to; empty = all."),
     branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `!`), as in `on.push.branches`; empty = all."),
     "max-attempts": { ...maxAttempts, description: "This rule's attempt limit; defaults to auto.max-attempts." },
+    delay: { ...delay, description: "This rule's delay before a re-run; defaults to auto.delay." },
+    backoff: { ...backoff, description: "This rule's backoff factor; defaults to auto.backoff." },
   },
 } as const;
 
@@ -84,6 +99,8 @@ export const configSchema = {
       properties: {
         enabled: { type: "boolean", default: false, description: "Automatic re-runs are opt-in." },
         "max-attempts": { ...maxAttempts, default: 3 },
+        delay,
+        backoff: { ...backoff, default: 1 },
         ...ruleKeys,
         rules: {
           type: "array",

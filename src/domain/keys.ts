@@ -15,6 +15,7 @@ export const keys = {
   button: (repo: string, deliveryId: string) => `button:${repo}:${deliveryId}`,
   authorBudget: (repo: string, sha: string, slot: number) => `author-budget:${repo}:${sha}:${slot}`,
   configCheck: (repo: string, sha: string) => `config-check:${repo}:${sha}`,
+  scheduledRerun: (repo: string, runId: number, attempt: number) => `scheduled:${repo}:${runId}:${attempt}`,
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
   config: (generation: string, repoKey: string) => `config:${generation}:${repoKey}`,

@@ -1,6 +1,7 @@
 import type { ConfigLoader } from "../config/load.js";
 import type { Store } from "../state/store.js";
 import type { Metrics } from "../metrics.js";
+import type { RerunWork } from "../queue/work-queue.js";
 
 /**
  * Everything the handlers share, built once per app by the composition root (app.ts) and replaced
@@ -14,4 +15,6 @@ export interface Deps {
   now: () => Date;
   random: () => number;
   metrics: Metrics;
+  /** Queues a re-run for later (auto.delay); absent without a queue (inline, the Action). */
+  schedule?: (work: RerunWork, delayMs: number) => Promise<void>;
 }

@@ -13,7 +13,7 @@ import { runFacts } from "../github/payload.js";
 import { checkStillWanted, screenRun } from "../policy/auto-rerun.js";
 import { findFlaky } from "../policy/flaky.js";
 import type { Refusal } from "../policy/limits.js";
-import type { JobVerdict } from "../policy/rules.js";
+import { rerunDelayMs, type JobVerdict, type Rule } from "../policy/rules.js";
 import { judgeWithEvidence } from "./evidence.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
@@ -66,6 +66,8 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     let why = "no rule asks about jobs, so every failure counts as a flake";
     let maxAttempts = auto["max-attempts"];
     let verdicts: JobVerdict[] = [];
+    // The rules that decided: those that matched a failed job, or every rule that applies when no job was read.
+    let deciding: Rule[] = screen.rules;
     const stale = (why: string) => context.log.info({ repo: fullName, run: run.id, why }, "stale delivery: no re-run");
     if (screen.needJobs) {
       jobs = await gh.listJobs(run.id);
@@ -76,6 +78,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
       verdicts = verdict.verdicts;
       if (verdict.kind === "refuse") return refuse(context, deps, gh, run, auto, verdict.refusal, jobs, verdicts);
       ({ why, maxAttempts } = verdict);
+      deciding = verdict.verdicts.flatMap((v) => (v.kind === "flake" ? [v.rule] : []));
     }
     // Just before the call: GitHub's current attempt (unless the jobs said it), and for a pull
     // request run, whether the PR has moved on. One read each, only when a re-run is about to happen.
@@ -84,6 +87,18 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     const still = checkStillWanted(run, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
+    const delayMs = rerunDelayMs(deciding, run.runAttempt);
+    if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
+      const installationId = context.payload.installation?.id;
+      if (installationId) {
+        // Decided now, made later: the work is queued (durably) before the check run says so.
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why }, delayMs);
+        const at = new Date(deps.now().getTime() + delayMs);
+        context.log.info({ repo: fullName, run: run.id, at: at.toISOString() }, "re-run scheduled");
+        await writeCheckRun(gh, deps.store, run, { kind: "scheduled", at, attempt: run.runAttempt + 1, maxAttempts, why }, jobs, verdicts);
+        return;
+      }
+    }
     await rerun(context, deps, gh, claim, run, auto, { jobs, verdicts, why, maxAttempts });
   });
   if (!fresh) context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt }, "duplicate workflow_run event ignored");

@@ -23,6 +23,7 @@ export const REFUSAL_REASONS = {
   "fork-privileged": { side: "ours", button: true },
   "merge-queue": { side: "ours", button: false },
   "superseded": { side: "ours", button: false },
+  "no-longer-needed": { side: "ours", button: false },
   "real-failure": { side: "ours", button: true },
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },

@@ -11,6 +11,7 @@ import { workflowNames, type Annotation, type JobFacts, type RunFacts } from "..
 import { passesFilterPatterns } from "../util/filter-pattern.js";
 import { matchesAny, passesFilter } from "../util/glob.js";
 import { compilePatterns, findPattern, type CompiledPatterns } from "../util/re2.js";
+import { durationMs } from "../util/duration.js";
 import { JOB_SIGNATURES, matchPresetText, type EvidenceSource } from "./preset.js";
 import { logTail } from "./log-patterns.js";
 
@@ -28,11 +29,18 @@ export interface Rule {
   logPatterns: CompiledPatterns;
   exitCodes: readonly number[];
   maxAttempts: number;
+  /** Milliseconds before a re-run this rule asks for (0: at once), and its factor per attempt. */
+  delayMs: number;
+  backoff: number;
 }
 
 type RuleKeys = Pick<RuleConfig, "preset" | "jobs" | "ignore-jobs" | "steps" | "ignore-steps" | "annotations" | "log-patterns" | "exit-codes">;
 
-function compileRule(r: RuleKeys & Partial<Pick<RuleConfig, "workflows" | "branches" | "max-attempts">>, label: string, defaultMax: number): Rule {
+function compileRule(
+  r: RuleKeys & Partial<Pick<RuleConfig, "workflows" | "branches" | "max-attempts" | "delay" | "backoff">>,
+  label: string,
+  auto: Pick<AutoConfig, "max-attempts" | "delay" | "backoff">,
+): Rule {
   return {
     label,
     preset: r.preset ?? null,
@@ -45,16 +53,18 @@ function compileRule(r: RuleKeys & Partial<Pick<RuleConfig, "workflows" | "branc
     annotations: compilePatterns(r.annotations ?? []),
     logPatterns: compilePatterns(r["log-patterns"] ?? []),
     exitCodes: r["exit-codes"] ?? [],
-    maxAttempts: r["max-attempts"] ?? defaultMax,
+    maxAttempts: r["max-attempts"] ?? auto["max-attempts"],
+    delayMs: durationMs(r.delay ?? auto.delay),
+    backoff: r.backoff ?? auto.backoff ?? 1,
   };
 }
 
 /** `auto.rules` in order, or the flat keys as one implicit rule. */
 export function rulesOf(auto: AutoConfig): Rule[] {
   if (auto.rules) {
-    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto["max-attempts"]));
+    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto));
   }
-  return [compileRule(auto, auto.preset ? `preset ${auto.preset}` : "auto", auto["max-attempts"])];
+  return [compileRule({ ...auto, delay: undefined, backoff: undefined }, auto.preset ? `preset ${auto.preset}` : "auto", auto)];
 }
 
 const needsAnnotations = (r: Rule) => r.preset !== null || r.annotations.length > 0 || r.exitCodes.length > 0;
@@ -165,4 +175,13 @@ export function sortJobs(jobs: JobFacts[]): { judged: JobFacts[]; cancelled: Job
   // cancelled, with an annotation) or a cancelled run counted by auto.conclusions.
   if (failed.length === 0) return { judged: cancelled, cancelled: [] };
   return { judged: failed, cancelled };
+}
+
+/**
+ * How long to wait before re-running attempt `runAttempt + 1`: the longest delay of the rules that
+ * decided, times their backoff for each attempt already re-run. At most six hours.
+ */
+export function rerunDelayMs(rules: Pick<Rule, "delayMs" | "backoff">[], runAttempt: number): number {
+  const ms = Math.max(0, ...rules.map((r) => r.delayMs * r.backoff ** Math.max(runAttempt - 1, 0)));
+  return Math.min(Math.round(ms), 6 * 3_600_000);
 }

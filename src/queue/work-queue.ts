@@ -15,7 +15,20 @@ export interface WebhookWork {
   payload: unknown;
 }
 
-export type Work = WebhookWork;
+/** A re-run decided earlier and due now (auto.delay): checked again against GitHub, then made. */
+export interface RerunWork {
+  kind: "rerun";
+  installationId: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  /** The attempt that failed; if GitHub is past it when the work is due, someone re-ran it meanwhile. */
+  runAttempt: number;
+  maxAttempts: number;
+  why: string;
+}
+
+export type Work = WebhookWork | RerunWork;
 
 export interface WorkQueue {
   /** Durable once resolved. A key already queued is one job (a redelivery while it waits). */

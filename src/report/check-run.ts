@@ -24,6 +24,7 @@ export type Trigger = "auto" | "command" | "button";
 
 export type Outcome =
   | { kind: "rerun"; trigger: Trigger; by?: string; attempt: number; maxAttempts?: number; why: string; dryRun?: boolean }
+  | { kind: "scheduled"; at: Date; attempt: number; maxAttempts: number; why: string }
   | { kind: "refused"; refusal: Refusal }
   | { kind: "error"; message: string; trigger: Trigger; by?: string }
   | { kind: "config-invalid"; errors: string[] }
@@ -47,6 +48,8 @@ function title(outcome: Outcome, run: RunFacts): string {
         ? `Dry run: would re-run failed jobs (attempt ${outcome.attempt}${of})`
         : `Re-ran failed jobs: attempt ${outcome.attempt}${of} started`;
     }
+    case "scheduled":
+      return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
@@ -60,6 +63,8 @@ function title(outcome: Outcome, run: RunFacts): string {
   }
 }
 
+const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+
 const who = (by?: string) => (by ? ` by ${mdCode(by, 40)}` : "");
 
 function summary(outcome: Outcome, run: RunFacts): string {
@@ -69,6 +74,8 @@ function summary(outcome: Outcome, run: RunFacts): string {
       const how = { auto: "automatically", command: `on a /rerun command${who(outcome.by)}`, button: `on the button${who(outcome.by)}` }[outcome.trigger];
       return `${outcome.dryRun ? "Dry run: would have re-run" : "Re-ran"} the failed jobs of ${link} ${how} (attempt ${outcome.attempt}${outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : ""}).\n\nWhy: ${mdText(outcome.why)}`;
     }
+    case "scheduled":
+      return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.\n\nWhy: ${mdText(outcome.why)}`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":

@@ -110,6 +110,32 @@ describe("accept, then work (the embedded queue)", () => {
     expect(runs.map((r) => reruns(r.id))).toEqual([1, 1, 1, 1, 1]);
     void second;
   }, 90_000);
+
+  test("a delayed re-run survives a restart: scheduled at once, killed, started again, made once when due", async () => {
+    opted("auto:\n  enabled: true\n  delay: 4s\n");
+    const dir = dataDir();
+    const first = await bot(dir);
+    expect(await first.send("workflow_run", workflowRunEvent({ created_at: recent() }))).toBe(200);
+    await waitFor(() => github.checkRuns.length === 1, 10_000).catch((e) => {
+      console.log(first.output(), github.calls());
+      throw e;
+    });
+    expect(github.checkRuns[0].output.title).toMatch(/^Re-run scheduled for \d\d:\d\d UTC \(attempt 2 of 3\)$/);
+    expect(reruns()).toBe(0);
+    await killed(first);
+    // The delayed re-run waits on disk (and the webhook's own job, if it was killed before removing it).
+    expect(queuedFiles(dir).length).toBeGreaterThanOrEqual(1);
+    const second = await bot(dir);
+    await waitFor(() => reruns() === 1, 20_000).catch((e) => {
+      console.log(second.output(), github.calls(), queuedFiles(dir));
+      throw e;
+    });
+    // The newest check run of the run says so (a webhook job replayed after the kill may have written
+    // the schedule again: the check-run id was only in the killed process's memory).
+    await waitFor(() => github.checkRuns.at(-1)!.output.title === "Re-ran failed jobs: attempt 2 of 3 started", 10_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(reruns()).toBe(1);
+  }, 60_000);
 });
 
 describe("recovery of missed deliveries", () => {

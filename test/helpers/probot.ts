@@ -5,6 +5,20 @@ import { rerunBot } from "../../src/app.js";
 import { ConfigLoader } from "../../src/config/load.js";
 import { MemoryStore } from "../../src/state/store.js";
 import { NOW } from "./facts.js";
+import type { Work, WorkQueue } from "../../src/queue/work-queue.js";
+
+/** A queue that keeps what is added, and hands it to the app's worker when the test says so. */
+export function memoryQueue() {
+  const added: { key: string; work: Work; delayMs: number }[] = [];
+  let worker: ((work: Work) => Promise<void>) | null = null;
+  const queue: WorkQueue = {
+    add: async (key, work, opts = {}) => void added.push({ key, work, delayMs: opts.delayMs ?? 0 }),
+    start: (handler) => void (worker = handler),
+    stop: async () => {},
+    depth: async () => added.length,
+  };
+  return { queue, added, run: (work: Work) => worker!(work) };
+}
 
 export { APP_ID, example, examples } from "./examples.js";
 import { APP_ID } from "./examples.js";
@@ -36,7 +50,7 @@ export interface Harness {
   headers: Record<string, Record<string, string>[]>;
 }
 
-export async function harness(options: { now?: Date } = {}): Promise<Harness> {
+export async function harness(options: { now?: Date; queue?: WorkQueue } = {}): Promise<Harness> {
   const store = new MemoryStore();
   const configs = new ConfigLoader();
   const probot = new Probot({
@@ -45,7 +59,7 @@ export async function harness(options: { now?: Date } = {}): Promise<Harness> {
     Octokit: QuickOctokit,
     log: (await import("pino")).pino({ level: "silent" }) as never,
   });
-  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW }));
+  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW, queue: options.queue }));
   const h: Harness = { probot, store, configs, calls: [], bodies: {}, headers: {} };
   nock(API)
     .persist()
