@@ -42754,6 +42754,12 @@ var init_redis_store = __esm({
         await this.#ready();
         await this.client.set(key, value, "EX", ttlSeconds);
       }
+      async incr(key, ttlSeconds) {
+        await this.#ready();
+        const n = await this.client.incr(key);
+        if (n === 1) await this.client.expire(key, ttlSeconds);
+        return n;
+      }
       async ping() {
         try {
           await this.#ready();
@@ -50755,6 +50761,16 @@ var configSchema = {
           minItems: 1,
           default: DEFAULT_AUTO_CONCLUSIONS
         },
+        budget: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "Automatic re-runs at most, so a broken repo or a storm cannot spend the installation's rate limit.",
+          properties: {
+            "per-hour": { type: "integer", minimum: 1, maximum: 1e3, default: 30, description: "Per repo, in any hour." },
+            "per-commit": { type: "integer", minimum: 1, maximum: 200, default: 10, description: "Per head commit, over all its runs." }
+          }
+        },
         "max-failed-jobs": {
           type: "integer",
           minimum: 0,
@@ -57641,6 +57657,9 @@ var keys = {
   authorBudget: (repo, sha, slot) => `author-budget:${repo}:${sha}:${slot}`,
   configCheck: (repo, sha) => `config-check:${repo}:${sha}`,
   scheduledRerun: (repo, runId, attempt) => `scheduled:${repo}:${runId}:${attempt}`,
+  budgetHour: (repo, hour) => `budget:${repo}:h${hour}`,
+  budgetCommit: (repo, sha) => `budget:${repo}:${sha}`,
+  storm: (installation, window2) => `storm:${installation}:${window2}`,
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
   config: (generation, repoKey) => `config:${generation}:${repoKey}`,
@@ -57676,6 +57695,11 @@ var Lru = class {
     this.#entries.delete(key);
     this.#entries.set(key, { value, expires: this.now() + ttlMs });
     while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value);
+  }
+  /** A new value for a live entry, keeping its expiry. */
+  update(key, value) {
+    const entry = this.#entries.get(key);
+    if (entry) entry.value = value;
   }
   delete(key) {
     this.#entries.delete(key);
@@ -57825,6 +57849,12 @@ var MemoryStore = class {
   }
   async set(key, value, ttlSeconds) {
     this.#entries.set(key, value, ttlSeconds * 1e3);
+  }
+  async incr(key, ttlSeconds) {
+    const n = Number(this.#entries.get(key) ?? 0) + 1;
+    if (n === 1) this.#entries.set(key, "1", ttlSeconds * 1e3);
+    else this.#entries.update(key, String(n));
+    return n;
   }
   get size() {
     return this.#entries.size;
@@ -58102,6 +58132,7 @@ var REFUSAL_REASONS = {
   "merge-queue": { side: "ours", button: false },
   "superseded": { side: "ours", button: false },
   "no-longer-needed": { side: "ours", button: false },
+  "budget": { side: "ours", button: true },
   "real-failure": { side: "ours", button: true },
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },
@@ -58501,6 +58532,51 @@ function findFlaky(jobs) {
   return flaky.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+// src/policy/pacing.ts
+var DEFAULT_HOLD = { holdAfter: 20, windowMs: 10 * 6e4, holdMs: 10 * 6e4, spacingMs: 5e3, maxHolds: 6 };
+function holdSettings(env) {
+  const n = (v, d, min, max) => {
+    const x = Number(v);
+    return Number.isFinite(x) && v !== void 0 && v !== "" ? Math.min(Math.max(x, min), max) : d;
+  };
+  return {
+    holdAfter: n(env.HOLD_AFTER, DEFAULT_HOLD.holdAfter, 1, 1e4),
+    windowMs: n(env.HOLD_WINDOW_MINUTES, DEFAULT_HOLD.windowMs / 6e4, 1, 120) * 6e4,
+    holdMs: n(env.HOLD_MINUTES, DEFAULT_HOLD.holdMs / 6e4, 0.05, 120) * 6e4,
+    spacingMs: n(env.HOLD_SPACING_SECONDS, DEFAULT_HOLD.spacingMs / 1e3, 0, 600) * 1e3,
+    maxHolds: DEFAULT_HOLD.maxHolds
+  };
+}
+function holdDelayMs(count, holds, s) {
+  if (count <= s.holdAfter || holds >= s.maxHolds) return 0;
+  return s.holdMs + (count - s.holdAfter) * s.spacingMs;
+}
+function budgetRefusal(repoHour, commit, budget) {
+  if (repoHour > budget["per-hour"]) {
+    return { reason: "budget", message: `this repo had ${budget["per-hour"]} automatic re-runs in the last hour already (auto.budget.per-hour)` };
+  }
+  if (commit > budget["per-commit"]) {
+    return { reason: "budget", message: `this commit had ${budget["per-commit"]} automatic re-runs already (auto.budget.per-commit)` };
+  }
+  return null;
+}
+
+// src/handlers/pacing.ts
+var windowOf = (now, s) => Math.floor(now / s.windowMs);
+function countInfraFailure(deps, installationId) {
+  const now = deps.now().getTime();
+  return deps.store.incr(keys.storm(installationId, windowOf(now, deps.hold)), Math.ceil(deps.hold.windowMs * 2 / 1e3));
+}
+async function infraFailures(deps, installationId) {
+  return Number(await deps.store.get(keys.storm(installationId, windowOf(deps.now().getTime(), deps.hold)))) || 0;
+}
+async function spendBudget(deps, repo, sha, budget) {
+  const hour = Math.floor(deps.now().getTime() / 36e5);
+  const repoHour = await deps.store.incr(keys.budgetHour(repo, hour), 2 * 3600);
+  const commit = await deps.store.incr(keys.budgetCommit(repo, sha), TTL.remember);
+  return budgetRefusal(repoHour, commit, budget);
+}
+
 // src/handlers/evidence.ts
 var MAX_EVIDENCE_READS = 20;
 async function judgeWithEvidence(gh, run2, jobs, rules, auto, onRead = () => {
@@ -58562,6 +58638,8 @@ function title(outcome, run2) {
     }
     case "scheduled":
       return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+    case "held":
+      return `Held for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
@@ -58587,6 +58665,8 @@ Why: ${mdText(outcome.why)}`;
       return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.
 
 Why: ${mdText(outcome.why)}`;
+    case "held":
+      return `${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
@@ -58759,11 +58839,25 @@ async function onFailedRun(context, deps, run2) {
     const still = checkStillWanted(run2, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts);
+    const installationId = context.payload.installation?.id;
+    const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
     const delayMs = rerunDelayMs(deciding, run2.runAttempt);
+    if (infrastructure && installationId && deps.schedule && !auto["dry-run"]) {
+      const failures = await countInfraFailure(deps, installationId);
+      const holdMs = holdDelayMs(failures, 0, deps.hold);
+      if (holdMs > 0) {
+        const waitMs = Math.max(holdMs, delayMs);
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, holds: 1, infrastructure }, waitMs);
+        const at = new Date(deps.now().getTime() + waitMs);
+        deps.metrics.held.inc();
+        context.log.info({ repo: fullName, run: run2.id, failures, at: at.toISOString() }, "re-run held for an outage");
+        await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, failures, windowMinutes: Math.round(deps.hold.windowMs / 6e4) }, jobs, verdicts);
+        return;
+      }
+    }
     if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
-      const installationId = context.payload.installation?.id;
       if (installationId) {
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why }, delayMs);
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure }, delayMs);
         const at = new Date(deps.now().getTime() + delayMs);
         context.log.info({ repo: fullName, run: run2.id, at: at.toISOString() }, "re-run scheduled");
         await writeCheckRun(gh, deps.store, run2, { kind: "scheduled", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, why }, jobs, verdicts);
@@ -58777,6 +58871,8 @@ async function onFailedRun(context, deps, run2) {
 async function rerun(context, deps, gh, claim, run2, auto, d) {
   const fullName = `${gh.owner}/${gh.repo}`;
   const dryRun = auto["dry-run"];
+  const spent = dryRun ? null : await spendBudget(deps, fullName, run2.headSha, auto.budget);
+  if (spent) return refuse(context, deps, gh, run2, auto, spent, d.jobs, d.verdicts);
   try {
     if (!dryRun) await gh.rerunFailedJobs(run2.id, false);
   } catch (err) {
@@ -59564,9 +59660,25 @@ async function runScheduledRerun(octokit, deps, work) {
         message: `while the re-run waited, the run ${run2.runAttempt !== work.runAttempt ? `was re-run (it is at attempt ${run2.runAttempt})` : run2.status !== "completed" ? "started again" : `ended ${run2.conclusion ?? "without a conclusion"}`}`
       });
     }
+    const holds = work.holds ?? 0;
+    if (work.infrastructure && deps.schedule && holds > 0) {
+      const failures = await infraFailures(deps, work.installationId);
+      const holdMs = holdDelayMs(failures, holds, deps.hold);
+      if (holdMs > 0) {
+        await claim.retryable();
+        await deps.schedule({ ...work, holds: holds + 1 }, holdMs);
+        deps.metrics.held.inc();
+        const at = new Date(deps.now().getTime() + holdMs);
+        await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 6e4) });
+        return;
+      }
+    }
     const pullHead = run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? await gh.findPullHeadSha(run2.pullRequests[0]) : null;
     const still = checkStillWanted(run2, null, pullHead);
     if (still.kind === "refuse") return refuse2(still.refusal);
+    const budget = await deps.configs.load(octokit, work.owner, work.repo);
+    const spent = budget.kind === "ok" ? await spendBudget(deps, fullName, run2.headSha, budget.config.auto.budget) : null;
+    if (spent) return refuse2(spent);
     try {
       await gh.rerunFailedJobs(run2.id, false);
     } catch (err) {
@@ -59658,6 +59770,11 @@ var Metrics = class {
     help: "Jobs that failed and then passed on a re-run the bot made.",
     registers: [this.registry]
   });
+  held = new import_prom_client.Counter({
+    name: "rerunbot_held_total",
+    help: "Re-runs of infrastructure failures held during an outage (each hold counted).",
+    registers: [this.registry]
+  });
   redeliveries = new import_prom_client.Counter({
     name: "rerunbot_redeliveries_total",
     help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",
@@ -59740,7 +59857,8 @@ function rerunBot(options2 = {}) {
       configs: options2.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? void 0, now: () => now().getTime(), random }),
       now,
       random,
-      metrics: options2.metrics ?? new Metrics()
+      metrics: options2.metrics ?? new Metrics(),
+      hold: options2.hold ?? holdSettings(process.env)
     };
     const { metrics } = deps;
     try {
@@ -59761,7 +59879,7 @@ function rerunBot(options2 = {}) {
       }
     };
     const queue = options2.queue ?? null;
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}`, work, { delayMs });
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));

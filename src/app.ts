@@ -10,6 +10,7 @@ import type { Deps } from "./handlers/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
 import { recoverDeliveries } from "./handlers/recovery.js";
 import { runScheduledRerun } from "./handlers/scheduled-rerun.js";
+import { holdSettings, type HoldSettings } from "./policy/pacing.js";
 import { acceptWebhooks } from "./handlers/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { Metrics } from "./metrics.js";
@@ -24,6 +25,8 @@ export interface AppOptions {
   metrics?: Metrics;
   /** Accept, then work: webhooks that may need action are queued and handled by workers. */
   queue?: WorkQueue | null;
+  /** When re-runs of infrastructure failures are held for an outage (default: from the environment). */
+  hold?: HoldSettings;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
   recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
@@ -82,6 +85,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       now,
       random,
       metrics: options.metrics ?? new Metrics(),
+      hold: options.hold ?? holdSettings(process.env),
     };
     const { metrics } = deps;
     try {
@@ -106,7 +110,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}`, work, { delayMs });
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));

@@ -37,6 +37,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly held = new Counter({
+    name: "rerunbot_held_total",
+    help: "Re-runs of infrastructure failures held during an outage (each hold counted).",
+    registers: [this.registry],
+  });
   readonly redeliveries = new Counter({
     name: "rerunbot_redeliveries_total",
     help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",

@@ -133,6 +133,16 @@ export const configSchema = {
           minItems: 1,
           default: DEFAULT_AUTO_CONCLUSIONS,
         },
+        budget: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "Automatic re-runs at most, so a broken repo or a storm cannot spend the installation's rate limit.",
+          properties: {
+            "per-hour": { type: "integer", minimum: 1, maximum: 1000, default: 30, description: "Per repo, in any hour." },
+            "per-commit": { type: "integer", minimum: 1, maximum: 200, default: 10, description: "Per head commit, over all its runs." },
+          },
+        },
         "max-failed-jobs": {
           type: "integer",
           minimum: 0,

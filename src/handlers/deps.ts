@@ -2,6 +2,7 @@ import type { ConfigLoader } from "../config/load.js";
 import type { Store } from "../state/store.js";
 import type { Metrics } from "../metrics.js";
 import type { RerunWork } from "../queue/work-queue.js";
+import type { HoldSettings } from "../policy/pacing.js";
 
 /**
  * Everything the handlers share, built once per app by the composition root (app.ts) and replaced
@@ -17,4 +18,6 @@ export interface Deps {
   metrics: Metrics;
   /** Queues a re-run for later (auto.delay); absent without a queue (inline, the Action). */
   schedule?: (work: RerunWork, delayMs: number) => Promise<void>;
+  /** When re-runs of infrastructure failures are held for an outage. */
+  hold: HoldSettings;
 }

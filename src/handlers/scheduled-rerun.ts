@@ -15,6 +15,8 @@ import { writeCheckRun } from "../report/check-run-writer.js";
 import { withClaim } from "../state/claims.js";
 import { rememberRerun } from "../state/reruns.js";
 import type { Deps } from "./deps.js";
+import { holdDelayMs } from "../policy/pacing.js";
+import { infraFailures, spendBudget } from "./pacing.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -34,9 +36,26 @@ export async function runScheduledRerun(octokit: Octokit, deps: Deps, work: Reru
         message: `while the re-run waited, the run ${run.runAttempt !== work.runAttempt ? `was re-run (it is at attempt ${run.runAttempt})` : run.status !== "completed" ? "started again" : `ended ${run.conclusion ?? "without a conclusion"}`}`,
       });
     }
+    // Still an outage? Hold again (spaced), up to a bound; then re-run.
+    const holds = work.holds ?? 0;
+    if (work.infrastructure && deps.schedule && holds > 0) {
+      const failures = await infraFailures(deps, work.installationId);
+      const holdMs = holdDelayMs(failures, holds, deps.hold);
+      if (holdMs > 0) {
+        await claim.retryable(); // the next look is a new piece of work under the same key
+        await deps.schedule({ ...work, holds: holds + 1 }, holdMs);
+        deps.metrics.held.inc();
+        const at = new Date(deps.now().getTime() + holdMs);
+        await writeCheckRun(gh, deps.store, run, { kind: "held", at, attempt: run.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 60_000) });
+        return;
+      }
+    }
     const pullHead = run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? await gh.findPullHeadSha(run.pullRequests[0]) : null;
     const still = checkStillWanted(run, null, pullHead);
     if (still.kind === "refuse") return refuse(still.refusal);
+    const budget = await deps.configs.load(octokit, work.owner, work.repo);
+    const spent = budget.kind === "ok" ? await spendBudget(deps, fullName, run.headSha, budget.config.auto.budget) : null;
+    if (spent) return refuse(spent);
     try {
       await gh.rerunFailedJobs(run.id, false);
     } catch (err) {

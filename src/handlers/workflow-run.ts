@@ -14,6 +14,8 @@ import { checkStillWanted, screenRun } from "../policy/auto-rerun.js";
 import { findFlaky } from "../policy/flaky.js";
 import type { Refusal } from "../policy/limits.js";
 import { rerunDelayMs, type JobVerdict, type Rule } from "../policy/rules.js";
+import { holdDelayMs } from "../policy/pacing.js";
+import { countInfraFailure, spendBudget } from "./pacing.js";
 import { judgeWithEvidence } from "./evidence.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
@@ -87,12 +89,27 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     const still = checkStillWanted(run, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
+    const installationId = context.payload.installation?.id;
+    const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
     const delayMs = rerunDelayMs(deciding, run.runAttempt);
+    if (infrastructure && installationId && deps.schedule && !auto["dry-run"]) {
+      // An outage: many infrastructure failures at once. Hold the re-run, and release it spaced out.
+      const failures = await countInfraFailure(deps, installationId);
+      const holdMs = holdDelayMs(failures, 0, deps.hold);
+      if (holdMs > 0) {
+        const waitMs = Math.max(holdMs, delayMs);
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, holds: 1, infrastructure }, waitMs);
+        const at = new Date(deps.now().getTime() + waitMs);
+        deps.metrics.held.inc();
+        context.log.info({ repo: fullName, run: run.id, failures, at: at.toISOString() }, "re-run held for an outage");
+        await writeCheckRun(gh, deps.store, run, { kind: "held", at, attempt: run.runAttempt + 1, maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 60_000) }, jobs, verdicts);
+        return;
+      }
+    }
     if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
-      const installationId = context.payload.installation?.id;
       if (installationId) {
         // Decided now, made later: the work is queued (durably) before the check run says so.
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why }, delayMs);
+        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, infrastructure }, delayMs);
         const at = new Date(deps.now().getTime() + delayMs);
         context.log.info({ repo: fullName, run: run.id, at: at.toISOString() }, "re-run scheduled");
         await writeCheckRun(gh, deps.store, run, { kind: "scheduled", at, attempt: run.runAttempt + 1, maxAttempts, why }, jobs, verdicts);
@@ -114,6 +131,8 @@ interface Decision {
 async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Claim, run: RunFacts, auto: AutoConfig, d: Decision) {
   const fullName = `${gh.owner}/${gh.repo}`;
   const dryRun = auto["dry-run"];
+  const spent = dryRun ? null : await spendBudget(deps, fullName, run.headSha, auto.budget);
+  if (spent) return refuse(context, deps, gh, run, auto, spent, d.jobs, d.verdicts);
   try {
     if (!dryRun) await gh.rerunFailedJobs(run.id, false);
   } catch (err) {

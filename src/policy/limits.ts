@@ -24,6 +24,7 @@ export const REFUSAL_REASONS = {
   "merge-queue": { side: "ours", button: false },
   "superseded": { side: "ours", button: false },
   "no-longer-needed": { side: "ours", button: false },
+  "budget": { side: "ours", button: true },
   "real-failure": { side: "ours", button: true },
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },

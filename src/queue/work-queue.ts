@@ -26,6 +26,10 @@ export interface RerunWork {
   runAttempt: number;
   maxAttempts: number;
   why: string;
+  /** Held for an outage this many times so far (policy/pacing.ts); absent for a plain delay. */
+  holds?: number;
+  /** Whether infrastructure signatures decided it: only those count toward and wait for an outage. */
+  infrastructure?: boolean;
 }
 
 export type Work = WebhookWork | RerunWork;

@@ -25,6 +25,7 @@ export type Trigger = "auto" | "command" | "button";
 export type Outcome =
   | { kind: "rerun"; trigger: Trigger; by?: string; attempt: number; maxAttempts?: number; why: string; dryRun?: boolean }
   | { kind: "scheduled"; at: Date; attempt: number; maxAttempts: number; why: string }
+  | { kind: "held"; at: Date; attempt: number; maxAttempts: number; failures: number; windowMinutes: number }
   | { kind: "refused"; refusal: Refusal }
   | { kind: "error"; message: string; trigger: Trigger; by?: string }
   | { kind: "config-invalid"; errors: string[] }
@@ -50,6 +51,8 @@ function title(outcome: Outcome, run: RunFacts): string {
     }
     case "scheduled":
       return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+    case "held":
+      return `Held for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
@@ -76,6 +79,8 @@ function summary(outcome: Outcome, run: RunFacts): string {
     }
     case "scheduled":
       return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.\n\nWhy: ${mdText(outcome.why)}`;
+    case "held":
+      return `${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":

@@ -74,6 +74,13 @@ export class RedisStore implements Store {
     await this.client.set(key, value, "EX", ttlSeconds);
   }
 
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    await this.#ready();
+    const n = await this.client.incr(key);
+    if (n === 1) await this.client.expire(key, ttlSeconds);
+    return n;
+  }
+
   async ping(): Promise<boolean> {
     try {
       await this.#ready();

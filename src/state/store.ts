@@ -13,6 +13,8 @@ export interface Store {
   release(key: string): Promise<void>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Adds one to a counter that lives `ttlSeconds` from its first count; returns the new count. */
+  incr(key: string, ttlSeconds: number): Promise<number>;
 }
 
 /** A bounded map with per-entry expiry; the oldest entries go first when it is full. */
@@ -40,6 +42,13 @@ export class MemoryStore implements Store {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     this.#entries.set(key, value, ttlSeconds * 1000);
+  }
+
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const n = Number(this.#entries.get(key) ?? 0) + 1;
+    if (n === 1) this.#entries.set(key, "1", ttlSeconds * 1000);
+    else this.#entries.update(key, String(n));
+    return n;
   }
 
   get size(): number {

@@ -34,6 +34,12 @@ export class Lru<V> {
     while (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
+  /** A new value for a live entry, keeping its expiry. */
+  update(key: string, value: V): void {
+    const entry = this.#entries.get(key);
+    if (entry) entry.value = value;
+  }
+
   delete(key: string): void {
     this.#entries.delete(key);
   }

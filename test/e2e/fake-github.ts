@@ -13,6 +13,8 @@ export interface Recorded {
   path: string;
   headers: IncomingMessage["headers"];
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -185,7 +187,7 @@ export class FakeGitHub {
       return this.#send(res, 404, { message: "Not Found" });
     }
     const path = fullPath.replace(/^\/api\/v3/, "");
-    this.requests.push({ method, path: decodeURIComponent(path) + url.search, headers: req.headers, body });
+    this.requests.push({ method, path: decodeURIComponent(path) + url.search, headers: req.headers, body, at: Date.now() });
     if (!path.startsWith("/_logs/") && !isGitHubRoute(method, path)) {
       this.unknownRoutes.push(`${method} ${path}`);
       return this.#send(res, 404, { message: "Not Found (no such GitHub route)" });

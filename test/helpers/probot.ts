@@ -6,6 +6,7 @@ import { ConfigLoader } from "../../src/config/load.js";
 import { MemoryStore } from "../../src/state/store.js";
 import { NOW } from "./facts.js";
 import type { Work, WorkQueue } from "../../src/queue/work-queue.js";
+import type { HoldSettings } from "../../src/policy/pacing.js";
 
 /** A queue that keeps what is added, and hands it to the app's worker when the test says so. */
 export function memoryQueue() {
@@ -50,7 +51,7 @@ export interface Harness {
   headers: Record<string, Record<string, string>[]>;
 }
 
-export async function harness(options: { now?: Date; queue?: WorkQueue } = {}): Promise<Harness> {
+export async function harness(options: { now?: Date; queue?: WorkQueue; hold?: HoldSettings } = {}): Promise<Harness> {
   const store = new MemoryStore();
   const configs = new ConfigLoader();
   const probot = new Probot({
@@ -59,7 +60,7 @@ export async function harness(options: { now?: Date; queue?: WorkQueue } = {}): 
     Octokit: QuickOctokit,
     log: (await import("pino")).pino({ level: "silent" }) as never,
   });
-  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW, queue: options.queue }));
+  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW, queue: options.queue, hold: options.hold }));
   const h: Harness = { probot, store, configs, calls: [], bodies: {}, headers: {} };
   nock(API)
     .persist()
