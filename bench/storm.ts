@@ -23,8 +23,10 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 async function storm(github: FakeGitHub, mode: "queue" | "inline") {
   github.reset();
-  const runs = Array.from({ length: N }, (_, i) => apiRun({ id: 90_000 + i, created_at: recent(), pull_requests: [{ number: 5 }] }));
-  github.repo("o/r", { config: "auto:\n  enabled: true\n", runs, pulls: { 5: "abc123" } });
+  // An outage fails runs of many commits at once (one commit's runs would hit auto.budget.per-commit);
+  // the budget per repo-hour is raised so that all N may be re-run.
+  const runs = Array.from({ length: N }, (_, i) => apiRun({ id: 90_000 + i, head_sha: `sha${i}`, created_at: recent() }));
+  github.repo("o/r", { config: "auto:\n  enabled: true\n  budget:\n    per-hour: 1000\n", runs });
   const dataDir = mkdtempSync(join(tmpdir(), "rerun-storm-"));
   const bot = await startBot(github.port, { WORK_QUEUE: mode === "queue" ? "file" : "inline", DATA_DIR: dataDir });
   const answers: number[] = [];
@@ -37,7 +39,7 @@ async function storm(github: FakeGitHub, mode: "queue" | "inline") {
         while (next < N) {
           const i = next++;
           const t = performance.now();
-          const status = await bot.send("workflow_run", workflowRunEvent({ id: runs[i].id, created_at: recent() }));
+          const status = await bot.send("workflow_run", workflowRunEvent({ id: runs[i].id, head_sha: `sha${i}`, pull_requests: [], created_at: recent() }));
           answers.push(performance.now() - t);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
         }

@@ -74,7 +74,14 @@ export function acceptWebhooks(
       if (!signed) return receive(event);
       if (!needed) return options.onSkip?.(event.name);
       // A redelivery of a delivery still waiting is the same job.
-      return options.queue!.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+      try {
+        return await options.queue!.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+      } catch (err) {
+        // Not accepted (Redis down, disk full): 503, so GitHub lists the delivery as failed, for
+        // redelivery. @octokit/webhooks reads the status from an AggregateError's first error.
+        const why = err instanceof Error ? err.message : String(err);
+        throw new AggregateError([Object.assign(new Error(`the work queue is unavailable: ${why}`), { status: 503 })], why);
+      }
     }
     return receive(event);
   };

@@ -10,6 +10,8 @@ import { backoffSeconds, MAX_ATTEMPTS, type Work, type WorkQueue } from "./work-
 
 export const QUEUE_NAME = "work";
 export const QUEUE_PREFIX = "rerun-bot:bull";
+/** How often the worker's health is checked; idle three times as long while work waits means stuck. */
+const WATCHDOG_MS = 5_000;
 
 export interface BullQueueOptions {
   url: string;
@@ -27,6 +29,10 @@ export class BullQueue implements WorkQueue {
   readonly #producer: Redis;
   readonly #queue: Queue;
   #worker: Worker | null = null;
+  #handler: ((work: Work) => Promise<void>) | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  #lastActivity = Date.now();
+  #stopping = false;
 
   constructor(options: BullQueueOptions) {
     this.#url = options.url;
@@ -53,21 +59,54 @@ export class BullQueue implements WorkQueue {
   }
 
   start(handler: (work: Work) => Promise<void>): void {
+    this.#handler = handler;
+    this.#worker = this.#newWorker();
+    // BullMQ's blocking client can stay disconnected after a Redis restart while everything else
+    // reconnects (taskforcesh/bullmq#4585, #2964): work then waits forever. A worker idle while work
+    // waits is replaced.
+    this.#watchdog = setInterval(() => void this.#check(), WATCHDOG_MS);
+    this.#watchdog.unref();
+  }
+
+  #newWorker(): Worker {
     const connection = new Redis(this.#url, { maxRetriesPerRequest: null });
     connection.on("error", () => {});
-    this.#worker = new Worker(QUEUE_NAME, async (job) => handler(job.data as Work), {
+    const worker = new Worker(QUEUE_NAME, async (job) => this.#handler!(job.data as Work), {
       connection: connection as unknown as ConnectionOptions,
       prefix: QUEUE_PREFIX,
       concurrency: this.#concurrency,
       lockDuration: 30_000,
+      // A job whose worker lost Redis mid-job is taken again, more than once if need be.
+      maxStalledCount: 5,
     });
-    this.#worker.on("failed", (job, err) =>
-      this.#log.warn({ key: job?.id, attempt: job?.attemptsMade, err: err.message }, "work failed: retrying later unless out of attempts"),
-    );
-    this.#worker.on("error", (err) => this.#log.error({ err: err.message }, "queue worker error"));
+    const touch = () => (this.#lastActivity = Date.now());
+    worker.on("active", touch);
+    worker.on("completed", touch);
+    worker.on("failed", (job, err) => {
+      touch();
+      this.#log.warn({ key: job?.id, attempt: job?.attemptsMade, err: err.message }, "work failed: retrying later unless out of attempts");
+    });
+    worker.on("error", (err) => this.#log.error({ err: err.message }, "queue worker error"));
+    return worker;
+  }
+
+  async #check(): Promise<void> {
+    if (this.#stopping || !this.#worker || Date.now() - this.#lastActivity < WATCHDOG_MS * 3) return;
+    try {
+      if ((await this.#queue.getWaitingCount()) === 0) return;
+    } catch {
+      return; // Redis is still down: nothing to judge yet
+    }
+    this.#log.warn({}, "queue worker idle while work waits: replacing it");
+    const old = this.#worker;
+    this.#lastActivity = Date.now();
+    this.#worker = this.#newWorker();
+    await old.close(true).catch(() => {});
   }
 
   async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
     const closing = Promise.allSettled([this.#worker?.close() ?? Promise.resolve()]);
     await Promise.race([closing, new Promise((r) => setTimeout(r, graceMs).unref())]);
     await this.#queue.close().catch(() => {});

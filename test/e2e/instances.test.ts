@@ -107,7 +107,7 @@ describeWithRedis("two instances sharing Redis", () => {
     await redis.stop();
     expect(await health(bots[1])).toEqual({ ok: true, redis: "unreachable" });
     github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 800, created_at: recent() })] });
-    expect(await bots[0].send("workflow_run", workflowRunEvent({ id: 800, created_at: recent() }))).toBe(500);
+    expect(await bots[0].send("workflow_run", workflowRunEvent({ id: 800, created_at: recent() }))).toBe(503);
     expect(github.calls().filter((c) => c.includes("rerun-failed-jobs"))).toEqual([]);
     expect(await bots[0].send("workflow_run", workflowRunEvent({ id: 801, conclusion: "success", created_at: recent() }))).toBe(200);
     expect(await bots[1].send("issue_comment", commentEvent("LGTM"))).toBe(200);

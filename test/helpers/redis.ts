@@ -17,9 +17,16 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+/**
+ * `durable`: a directory for an append-only file flushed on every write, so a restart on the same
+ * port and directory comes back with every key (a production Redis for queued work runs so).
+ */
+export async function startRedis(options: { port?: number; durable?: string } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const persistence = options.durable
+    ? ["--dir", options.durable, "--appendonly", "yes", "--appendfsync", "always", "--save", ""]
+    : ["--save", "", "--appendonly", "no"];
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", ...persistence], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
