@@ -59731,7 +59731,12 @@ function acceptWebhooks(webhooks, appId, options2 = {}) {
       const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
       if (!signed) return receive(event);
       if (!needed) return options2.onSkip?.(event.name);
-      return options2.queue.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+      try {
+        return await options2.queue.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new AggregateError([Object.assign(new Error(`the work queue is unavailable: ${why}`), { status: 503 })], why);
+      }
     }
     return receive(event);
   };

@@ -80,7 +80,8 @@ describeWithRedis("two instances sharing Redis", () => {
   }, 60_000);
 
   test("a config push received by one instance refreshes the config for both", async () => {
-    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 700, created_at: recent() }), apiRun({ id: 701, created_at: recent() })] });
+    // The suite re-runs many runs of one commit: raise the per-commit budget for this one.
+    github.repo("o/r", { config: "auto:\n  enabled: true\n  budget:\n    per-commit: 200\n", runs: [apiRun({ id: 700, created_at: recent() }), apiRun({ id: 701, created_at: recent() })] });
     await bots[0].send("workflow_run", workflowRunEvent({ id: 700, created_at: recent() }));
     // Work is queued: wait until it is done (re-run and check run) before changing the config.
     await waitFor(() => github.calls().includes("POST /repos/o/r/actions/runs/700/rerun-failed-jobs") && github.checkRuns.length === 1, 20_000);
