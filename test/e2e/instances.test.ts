@@ -80,9 +80,9 @@ describeWithRedis("two instances sharing Redis", () => {
   }, 60_000);
 
   test("a config push received by one instance refreshes the config for both", async () => {
-    // The suite re-runs many runs of one commit: raise the per-commit budget for this one.
-    github.repo("o/r", { config: "auto:\n  enabled: true\n  budget:\n    per-commit: 200\n", runs: [apiRun({ id: 700, created_at: recent() }), apiRun({ id: 701, created_at: recent() })] });
-    await bots[0].send("workflow_run", workflowRunEvent({ id: 700, created_at: recent() }));
+    // A commit of its own: the suite has re-run its other commit up to auto.budget.per-commit already.
+    github.repo("o/r", { config: "auto:\n  enabled: true\n", runs: [apiRun({ id: 700, head_sha: "sha700", created_at: recent() }), apiRun({ id: 701, head_sha: "sha700", created_at: recent() })] });
+    await bots[0].send("workflow_run", workflowRunEvent({ id: 700, head_sha: "sha700", created_at: recent() }));
     // Work is queued: wait until it is done (re-run and check run) before changing the config.
     await waitFor(() => github.calls().includes("POST /repos/o/r/actions/runs/700/rerun-failed-jobs") && github.checkRuns.length === 1, 20_000);
     github.repos.get("o/r")!.config = "auto:\n  enabled: false\n";
@@ -96,7 +96,7 @@ describeWithRedis("two instances sharing Redis", () => {
     await new Promise((r) => setTimeout(r, 1_500)); // the push is handled by a worker
     const reads = () => github.calls().filter((c) => c.includes("/contents/")).length;
     const before = reads();
-    await bots[1].send("workflow_run", workflowRunEvent({ id: 701, created_at: recent() }));
+    await bots[1].send("workflow_run", workflowRunEvent({ id: 701, head_sha: "sha700", created_at: recent() }));
     await waitFor(() => reads() > before, 20_000); // the other instance read the file again
     await new Promise((r) => setTimeout(r, 1_500));
     expect(github.calls()).not.toContain("POST /repos/o/r/actions/runs/701/rerun-failed-jobs");
