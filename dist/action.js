@@ -57910,6 +57910,9 @@ function annotationFacts(a) {
 
 // src/github/client.ts
 var MAX_RUN_PAGES = 3;
+function currentPullHead(gh, run2) {
+  return run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? gh.findPullHeadSha(run2.pullRequests[0]) : Promise.resolve(null);
+}
 var MAX_ANNOTATIONS = 50;
 async function orNull(read, missing = [403, 404, 410]) {
   try {
@@ -58835,7 +58838,7 @@ async function onFailedRun(context, deps, run2) {
       deciding = verdict.verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
     }
     const current = jobs ? null : await gh.getRun(run2.id);
-    const pullHead = run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? await gh.findPullHeadSha(run2.pullRequests[0]) : null;
+    const pullHead = await currentPullHead(gh, run2);
     const still = checkStillWanted(run2, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts);
@@ -59673,7 +59676,7 @@ async function runScheduledRerun(octokit, deps, work) {
         return;
       }
     }
-    const pullHead = run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? await gh.findPullHeadSha(run2.pullRequests[0]) : null;
+    const pullHead = await currentPullHead(gh, run2);
     const still = checkStillWanted(run2, null, pullHead);
     if (still.kind === "refuse") return refuse2(still.refusal);
     const budget = await deps.configs.load(octokit, work.owner, work.repo);

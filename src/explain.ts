@@ -7,7 +7,7 @@
 import { ProbotOctokit } from "probot";
 import { ConfigLoader } from "./config/load.js";
 import type { RunFacts } from "./domain/facts.js";
-import { gitHubClient } from "./github/client.js";
+import { currentPullHead, gitHubClient } from "./github/client.js";
 import { explainGitHubError } from "./github/errors.js";
 import { judgeWithEvidence, type EvidenceRead } from "./handlers/evidence.js";
 import { routeTemplate } from "./metrics.js";
@@ -104,7 +104,7 @@ export async function explain(target: RunTarget, env: NodeJS.ProcessEnv, print: 
 }
 
 async function stillWanted(gh: ReturnType<typeof gitHubClient>, run: RunFacts, jobsRead: boolean) {
-  const pullHead = run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? await gh.findPullHeadSha(run.pullRequests[0]) : null;
+  const pullHead = await currentPullHead(gh, run);
   // The run was just read: it is the current attempt unless the jobs said otherwise.
   return checkStillWanted(run, jobsRead ? null : run, pullHead);
 }

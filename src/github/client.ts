@@ -83,6 +83,14 @@ export interface GitHubClient {
 }
 
 const MAX_RUN_PAGES = 3;
+
+/**
+ * The head of the pull request a pull request run was for, as it is now; null for other runs (and
+ * for fork runs, whose payload names no pull request) or a PR that is gone.
+ */
+export function currentPullHead(gh: Pick<GitHubClient, "findPullHeadSha">, run: Pick<RunFacts, "pullRequests" | "event">): Promise<string | null> {
+  return run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? gh.findPullHeadSha(run.pullRequests[0]) : Promise.resolve(null);
+}
 /** Annotations read per job: one page. */
 export const MAX_ANNOTATIONS = 50;
 

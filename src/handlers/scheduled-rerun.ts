@@ -6,7 +6,7 @@
 import type { ProbotOctokit } from "probot";
 import { isFailedRun } from "../domain/conclusions.js";
 import { keys } from "../domain/keys.js";
-import { gitHubClient } from "../github/client.js";
+import { currentPullHead, gitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { checkStillWanted } from "../policy/auto-rerun.js";
 import type { Refusal } from "../policy/limits.js";
@@ -50,7 +50,7 @@ export async function runScheduledRerun(octokit: Octokit, deps: Deps, work: Reru
         return;
       }
     }
-    const pullHead = run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? await gh.findPullHeadSha(run.pullRequests[0]) : null;
+    const pullHead = await currentPullHead(gh, run);
     const still = checkStillWanted(run, null, pullHead);
     if (still.kind === "refuse") return refuse(still.refusal);
     const budget = await deps.configs.load(octokit, work.owner, work.repo);

@@ -7,7 +7,7 @@ import type { Context } from "probot";
 import { isFailedRun } from "../domain/conclusions.js";
 import type { JobFacts, RunFacts } from "../domain/facts.js";
 import { keys } from "../domain/keys.js";
-import { gitHubClient, type GitHubClient } from "../github/client.js";
+import { currentPullHead, gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { runFacts } from "../github/payload.js";
 import { checkStillWanted, screenRun } from "../policy/auto-rerun.js";
@@ -85,7 +85,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     // Just before the call: GitHub's current attempt (unless the jobs said it), and for a pull
     // request run, whether the PR has moved on. One read each, only when a re-run is about to happen.
     const current = jobs ? null : await gh.getRun(run.id);
-    const pullHead = run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? await gh.findPullHeadSha(run.pullRequests[0]) : null;
+    const pullHead = await currentPullHead(gh, run);
     const still = checkStillWanted(run, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
