@@ -58564,40 +58564,6 @@ function budgetRefusal(repoHour, commit, budget) {
   return null;
 }
 
-// src/handlers/pacing.ts
-var windowOf = (now, s) => Math.floor(now / s.windowMs);
-function countInfraFailure(deps, installationId) {
-  const now = deps.now().getTime();
-  return deps.store.incr(keys.storm(installationId, windowOf(now, deps.hold)), Math.ceil(deps.hold.windowMs * 2 / 1e3));
-}
-async function infraFailures(deps, installationId) {
-  return Number(await deps.store.get(keys.storm(installationId, windowOf(deps.now().getTime(), deps.hold)))) || 0;
-}
-async function spendBudget(deps, repo, sha, budget) {
-  const hour = Math.floor(deps.now().getTime() / 36e5);
-  const repoHour = await deps.store.incr(keys.budgetHour(repo, hour), 2 * 3600);
-  const commit = await deps.store.incr(keys.budgetCommit(repo, sha), TTL.remember);
-  return budgetRefusal(repoHour, commit, budget);
-}
-
-// src/handlers/evidence.ts
-var MAX_EVIDENCE_READS = 20;
-async function judgeWithEvidence(gh, run2, jobs, rules, auto, onRead = () => {
-}) {
-  const evidence = /* @__PURE__ */ new Map();
-  let reads = 0;
-  for (; ; ) {
-    const verdict = judgeRun(run2, jobs, rules, auto, evidence);
-    if (verdict.kind !== "need") return verdict;
-    const known = evidence.get(verdict.job.id) ?? {};
-    const budget = reads++ < MAX_EVIDENCE_READS;
-    if (verdict.what === "annotations") known.annotations = budget ? await gh.listAnnotations(verdict.job.id) : null;
-    else known.log = budget ? await gh.jobLogTail(verdict.job.id, LOG_TAIL_BYTES) : null;
-    evidence.set(verdict.job.id, known);
-    if (budget) onRead({ jobId: verdict.job.id, what: verdict.what, found: (verdict.what === "annotations" ? known.annotations : known.log) != null });
-  }
-}
-
 // src/util/markdown.ts
 var ZWSP = "\u200B";
 function truncate(s, max) {
@@ -58744,6 +58710,48 @@ async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [
   return id;
 }
 
+// src/handlers/pacing.ts
+var windowOf = (now, s) => Math.floor(now / s.windowMs);
+function countInfraFailure(deps, installationId) {
+  const now = deps.now().getTime();
+  return deps.store.incr(keys.storm(installationId, windowOf(now, deps.hold)), Math.ceil(deps.hold.windowMs * 2 / 1e3));
+}
+async function infraFailures(deps, installationId) {
+  return Number(await deps.store.get(keys.storm(installationId, windowOf(deps.now().getTime(), deps.hold)))) || 0;
+}
+async function spendBudget(deps, repo, sha, budget) {
+  const hour = Math.floor(deps.now().getTime() / 36e5);
+  const repoHour = await deps.store.incr(keys.budgetHour(repo, hour), 2 * 3600);
+  const commit = await deps.store.incr(keys.budgetCommit(repo, sha), TTL.remember);
+  return budgetRefusal(repoHour, commit, budget);
+}
+async function holdRerun(deps, gh, run2, work, waitMs, failures, jobs = null, verdicts = []) {
+  await deps.schedule(work, waitMs);
+  deps.metrics.held.inc();
+  const at = new Date(deps.now().getTime() + waitMs);
+  const windowMinutes = Math.round(deps.hold.windowMs / 6e4);
+  await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes }, jobs, verdicts);
+  return at;
+}
+
+// src/handlers/evidence.ts
+var MAX_EVIDENCE_READS = 20;
+async function judgeWithEvidence(gh, run2, jobs, rules, auto, onRead = () => {
+}) {
+  const evidence = /* @__PURE__ */ new Map();
+  let reads = 0;
+  for (; ; ) {
+    const verdict = judgeRun(run2, jobs, rules, auto, evidence);
+    if (verdict.kind !== "need") return verdict;
+    const known = evidence.get(verdict.job.id) ?? {};
+    const budget = reads++ < MAX_EVIDENCE_READS;
+    if (verdict.what === "annotations") known.annotations = budget ? await gh.listAnnotations(verdict.job.id) : null;
+    else known.log = budget ? await gh.jobLogTail(verdict.job.id, LOG_TAIL_BYTES) : null;
+    evidence.set(verdict.job.id, known);
+    if (budget) onRead({ jobId: verdict.job.id, what: verdict.what, found: (verdict.what === "annotations" ? known.annotations : known.log) != null });
+  }
+}
+
 // src/state/claims.ts
 var DONE = "done";
 async function withClaim(store, key, owner, work) {
@@ -58843,24 +58851,20 @@ async function onFailedRun(context, deps, run2) {
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts);
     const installationId = context.payload.installation?.id;
-    const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
-    const delayMs = rerunDelayMs(deciding, run2.runAttempt);
-    if (infrastructure && installationId && deps.schedule && !auto["dry-run"]) {
-      const failures = await countInfraFailure(deps, installationId);
+    const schedule = auto["dry-run"] ? void 0 : deps.schedule;
+    if (installationId && schedule) {
+      const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
+      const delayMs = rerunDelayMs(deciding, run2.runAttempt);
+      const work = { kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure };
+      const failures = infrastructure ? await countInfraFailure(deps, installationId) : 0;
       const holdMs = holdDelayMs(failures, 0, deps.hold);
       if (holdMs > 0) {
-        const waitMs = Math.max(holdMs, delayMs);
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, holds: 1, infrastructure }, waitMs);
-        const at = new Date(deps.now().getTime() + waitMs);
-        deps.metrics.held.inc();
+        const at = await holdRerun({ ...deps, schedule }, gh, run2, { ...work, holds: 1 }, Math.max(holdMs, delayMs), failures, jobs, verdicts);
         context.log.info({ repo: fullName, run: run2.id, failures, at: at.toISOString() }, "re-run held for an outage");
-        await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, failures, windowMinutes: Math.round(deps.hold.windowMs / 6e4) }, jobs, verdicts);
         return;
       }
-    }
-    if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
-      if (installationId) {
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure }, delayMs);
+      if (delayMs > 0) {
+        await schedule(work, delayMs);
         const at = new Date(deps.now().getTime() + delayMs);
         context.log.info({ repo: fullName, run: run2.id, at: at.toISOString() }, "re-run scheduled");
         await writeCheckRun(gh, deps.store, run2, { kind: "scheduled", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, why }, jobs, verdicts);
@@ -59664,15 +59668,13 @@ async function runScheduledRerun(octokit, deps, work) {
       });
     }
     const holds = work.holds ?? 0;
-    if (work.infrastructure && deps.schedule && holds > 0) {
+    const schedule = deps.schedule;
+    if (work.infrastructure && schedule && holds > 0) {
       const failures = await infraFailures(deps, work.installationId);
       const holdMs = holdDelayMs(failures, holds, deps.hold);
       if (holdMs > 0) {
         await claim.retryable();
-        await deps.schedule({ ...work, holds: holds + 1 }, holdMs);
-        deps.metrics.held.inc();
-        const at = new Date(deps.now().getTime() + holdMs);
-        await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 6e4) });
+        await holdRerun({ ...deps, schedule }, gh, run2, { ...work, holds: holds + 1 }, holdMs, failures);
         return;
       }
     }

@@ -16,7 +16,7 @@ import { withClaim } from "../state/claims.js";
 import { rememberRerun } from "../state/reruns.js";
 import type { Deps } from "./deps.js";
 import { holdDelayMs } from "../policy/pacing.js";
-import { infraFailures, spendBudget } from "./pacing.js";
+import { holdRerun, infraFailures, spendBudget } from "./pacing.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -38,15 +38,13 @@ export async function runScheduledRerun(octokit: Octokit, deps: Deps, work: Reru
     }
     // Still an outage? Hold again (spaced), up to a bound; then re-run.
     const holds = work.holds ?? 0;
-    if (work.infrastructure && deps.schedule && holds > 0) {
+    const schedule = deps.schedule;
+    if (work.infrastructure && schedule && holds > 0) {
       const failures = await infraFailures(deps, work.installationId);
       const holdMs = holdDelayMs(failures, holds, deps.hold);
       if (holdMs > 0) {
         await claim.retryable(); // the next look is a new piece of work under the same key
-        await deps.schedule({ ...work, holds: holds + 1 }, holdMs);
-        deps.metrics.held.inc();
-        const at = new Date(deps.now().getTime() + holdMs);
-        await writeCheckRun(gh, deps.store, run, { kind: "held", at, attempt: run.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 60_000) });
+        await holdRerun({ ...deps, schedule }, gh, run, { ...work, holds: holds + 1 }, holdMs, failures);
         return;
       }
     }

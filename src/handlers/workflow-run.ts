@@ -15,7 +15,7 @@ import { findFlaky } from "../policy/flaky.js";
 import type { Refusal } from "../policy/limits.js";
 import { rerunDelayMs, type JobVerdict, type Rule } from "../policy/rules.js";
 import { holdDelayMs } from "../policy/pacing.js";
-import { countInfraFailure, spendBudget } from "./pacing.js";
+import { countInfraFailure, holdRerun, spendBudget } from "./pacing.js";
 import { judgeWithEvidence } from "./evidence.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
@@ -90,26 +90,22 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     if (still.kind === "stale") return stale(still.why);
     if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
     const installationId = context.payload.installation?.id;
-    const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
-    const delayMs = rerunDelayMs(deciding, run.runAttempt);
-    if (infrastructure && installationId && deps.schedule && !auto["dry-run"]) {
+    const schedule = auto["dry-run"] ? undefined : deps.schedule;
+    if (installationId && schedule) {
+      const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
+      const delayMs = rerunDelayMs(deciding, run.runAttempt);
+      const work = { kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, infrastructure } as const;
       // An outage: many infrastructure failures at once. Hold the re-run, and release it spaced out.
-      const failures = await countInfraFailure(deps, installationId);
+      const failures = infrastructure ? await countInfraFailure(deps, installationId) : 0;
       const holdMs = holdDelayMs(failures, 0, deps.hold);
       if (holdMs > 0) {
-        const waitMs = Math.max(holdMs, delayMs);
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, holds: 1, infrastructure }, waitMs);
-        const at = new Date(deps.now().getTime() + waitMs);
-        deps.metrics.held.inc();
+        const at = await holdRerun({ ...deps, schedule }, gh, run, { ...work, holds: 1 }, Math.max(holdMs, delayMs), failures, jobs, verdicts);
         context.log.info({ repo: fullName, run: run.id, failures, at: at.toISOString() }, "re-run held for an outage");
-        await writeCheckRun(gh, deps.store, run, { kind: "held", at, attempt: run.runAttempt + 1, maxAttempts, failures, windowMinutes: Math.round(deps.hold.windowMs / 60_000) }, jobs, verdicts);
         return;
       }
-    }
-    if (delayMs > 0 && deps.schedule && !auto["dry-run"]) {
-      if (installationId) {
+      if (delayMs > 0) {
         // Decided now, made later: the work is queued (durably) before the check run says so.
-        await deps.schedule({ kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, infrastructure }, delayMs);
+        await schedule(work, delayMs);
         const at = new Date(deps.now().getTime() + delayMs);
         context.log.info({ repo: fullName, run: run.id, at: at.toISOString() }, "re-run scheduled");
         await writeCheckRun(gh, deps.store, run, { kind: "scheduled", at, attempt: run.runAttempt + 1, maxAttempts, why }, jobs, verdicts);
