@@ -13,11 +13,14 @@ import { runScheduledRerun } from "./handlers/scheduled-rerun.js";
 import { holdSettings, type HoldSettings } from "./policy/pacing.js";
 import { acceptWebhooks } from "./handlers/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
+import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
 
 export interface AppOptions {
   appId?: number | null;
   store?: Store;
+  /** The flaky-jobs ledger; default: Redis with REDIS_URL, else memory (main.ts passes a file one). */
+  ledger?: Ledger;
   configs?: ConfigLoader;
   now?: () => Date;
   random?: () => number;
@@ -79,6 +82,10 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
       store: options.store ?? redis ?? new MemoryStore(50_000, () => now().getTime()),
+      ledger: redis
+        ? new (await import("./state/redis-ledger.js")).RedisLedger(redis, () => now().getTime())
+        : (options.ledger ?? new MemoryLedger(() => now().getTime())),
+      log: app.log,
       configs:
         options.configs ??
         new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined, now: () => now().getTime(), random }),

@@ -12,6 +12,7 @@ import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
 import { createQueue } from "./queue/create.js";
 import { recoverySettings } from "./handlers/recovery.js";
+import { FileLedger } from "./state/ledger.js";
 
 async function main(): Promise<void> {
   // Probot applies .env over the environment when it starts; check what it will see.
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall });
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
   const queue = await createQueue(process.env);
-  const server = await run(rerunBot({ metrics, queue, recovery: recoverySettings(process.env) }), { Octokit } as never);
+  // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
+  const ledger = process.env.REDIS_URL ? undefined : new FileLedger(process.env.DATA_DIR || "data");
+  const server = await run(rerunBot({ metrics, queue, ledger, recovery: recoverySettings(process.env) }), { Octokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

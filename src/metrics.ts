@@ -36,6 +36,23 @@ export class Metrics {
     help: "Jobs that failed and then passed on a re-run the bot made.",
     registers: [this.registry],
   });
+  readonly catches = new Counter({
+    name: "rerunbot_flaky_catches_total",
+    help: "Flaky jobs recorded in the ledger, by the evidence that made the re-run (infrastructure, rule, any, command).",
+    labelNames: ["category"] as const,
+    registers: [this.registry],
+  });
+  readonly breakerTrips = new Counter({
+    name: "rerunbot_breaker_trips_total",
+    help: "Jobs the breaker stopped (failed on every attempt of breaker.after runs in a row), by the evidence category of their re-runs.",
+    labelNames: ["category"] as const,
+    registers: [this.registry],
+  });
+  readonly dashboardWrites = new Counter({
+    name: "rerunbot_dashboard_writes_total",
+    help: "Dashboard issues created or edited.",
+    registers: [this.registry],
+  });
 
   readonly held = new Counter({
     name: "rerunbot_held_total",

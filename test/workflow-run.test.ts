@@ -387,8 +387,11 @@ describe("flaky jobs caught", () => {
     checkCreated(h, 555);
     await deliver(h, workflowRunEvent());
     expectCall(h, "PATCH", "/repos/o/r/check-runs/555", 200, {});
+    // The jobs of every attempt: the ones that stayed red go to the ledger (the breaker counts them).
+    expectCall(h, "GET", allJobs, 200, { total_count: 2, jobs: [apiJob({ id: 1, run_attempt: 1 }), apiJob({ id: 2, run_attempt: 2 })] });
     expectCall(h, "POST", "/repos/o/r/issues/5/comments", 201, {});
     await deliver(h, workflowRunEvent({ run_attempt: 2 }), "d2");
     expect((h.bodies["POST /repos/o/r/issues/5/comments"][0] as { body: string }).body).toContain("failed on all 2 attempts");
+    expect((await h.ledger.list("o/r")).map((e) => [e.kind, e.job, e.evidence])).toEqual([["stayed-red", "test", "failed on all 2 attempts"]]);
   });
 });

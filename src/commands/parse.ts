@@ -8,6 +8,8 @@ export type Command =
   | { kind: "rerun-job"; name: string; debug: boolean }
   | { kind: "rerun-workflow"; name: string; debug: boolean }
   | { kind: "help" }
+  | { kind: "stats" }
+  | { kind: "reset"; name: string }
   | { kind: "invalid"; args: string };
 
 export const MAX_COMMANDS_PER_COMMENT = 5;
@@ -21,6 +23,8 @@ export const HELP: { usage: string; help: string }[] = [
   { usage: "/rerun workflow:<name>", help: "re-run the failed jobs of that workflow's run (name or file name)" },
   { usage: "/rerun ... --debug", help: "the same with debug logging" },
   { usage: "/rerun help", help: "show this usage and the job names of this PR's failed runs" },
+  { usage: "/rerun stats", help: "the repo's flaky jobs of the last 30 days, from the bot's ledger (also on the dashboard issue)" },
+  { usage: "/rerun reset <job>", help: "reset the breaker of a job it stopped (also on the dashboard issue)" },
   { usage: "/retest", help: "the same as /rerun (Prow's word)" },
 ];
 
@@ -141,6 +145,13 @@ export function parseArgs(rawArgs: string): Command {
   }
   if (args === "") return { kind: "rerun-failed", debug };
   if (/^help$/i.test(args) && !debug) return { kind: "help" };
+  if (/^stats$/i.test(args) && !debug) return { kind: "stats" };
+  const reset = /^reset[ \t]+(.+)$/is.exec(args);
+  if (reset && !debug) {
+    const name = unquote(reset[1].trim()).trim();
+    if (name === "" || Array.from(name).length > MAX_NAME_LENGTH) return { kind: "invalid", args: raw };
+    return { kind: "reset", name };
+  }
   const named = /^(job|workflow):\s*(.*)$/is.exec(args);
   if (named) {
     const name = unquote(named[2].trim()).trim();

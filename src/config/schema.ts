@@ -167,6 +167,26 @@ export const configSchema = {
         },
       },
     },
+    dashboard: {
+      type: "boolean",
+      default: false,
+      description: "Keep one issue in this repo up to date with its flaky jobs, the CI time re-runs cost and the jobs the breaker stopped.",
+    },
+    breaker: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      description: "A job that failed on every attempt of this many runs in a row is broken, not flaky: no automatic re-run while it fails.",
+      properties: {
+        after: {
+          type: "integer",
+          minimum: 0,
+          maximum: 20,
+          default: 3,
+          description: "Runs in a row that stayed red on every attempt before the breaker trips (0 = never).",
+        },
+      },
+    },
     commands: {
       type: "object",
       description: "PR comment commands (/rerun).",
@@ -209,8 +229,9 @@ export const configSchema = {
 } as const;
 
 /** A config after validation: every key with a default is filled in. */
-export type RerunConfig = FromSchema<typeof configSchema> & { auto: AutoConfig; commands: CommandsConfig };
+export type RerunConfig = FromSchema<typeof configSchema> & { auto: AutoConfig; commands: CommandsConfig; dashboard: boolean; breaker: BreakerConfig };
 type Parsed = FromSchema<typeof configSchema>;
 export type AutoConfig = NonNullable<Parsed["auto"]>;
 export type CommandsConfig = NonNullable<Parsed["commands"]>;
+export type BreakerConfig = { after: number };
 export type RuleConfig = NonNullable<AutoConfig["rules"]>[number];

@@ -21,6 +21,8 @@ export const keys = {
   storm: (installation: number, window: number) => `storm:${installation}:${window}`,
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
+  dashboardLease: (repo: string) => `dashboard-lease:${repo.toLowerCase()}`,
+  workflowRuns: (repo: string, workflowId: number, day: string) => `workflow-runs:${repo.toLowerCase()}:${workflowId}:${day}`,
   config: (generation: string, repoKey: string) => `config:${generation}:${repoKey}`,
   configGeneration: (owner: string) => `config-gen:${owner.toLowerCase()}`,
 };

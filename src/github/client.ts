@@ -78,6 +78,14 @@ export interface GitHubClient {
   /** GitHub sends the owning app a `check_suite.rerequested` event. */
   rerequestCheckSuite(suiteId: number): Promise<void>;
   createComment(issueNumber: number, body: string): Promise<void>;
+  /** The newest issue (open or closed, not a pull request) with this label whose body holds `marker`. */
+  findIssue(label: string, marker: string): Promise<number | null>;
+  /** GitHub creates a label that does not exist yet when an issue is created with it. */
+  createIssue(title: string, body: string, labels: string[]): Promise<number>;
+  /** null when the issue is gone (404, 410: deleted or transferred). */
+  updateIssue(issueNumber: number, body: string): Promise<true | null>;
+  /** Runs of a workflow created since the date (GitHub's total_count; one call). */
+  countRuns(workflowId: number, sinceDate: string): Promise<number>;
   createCheckRun(check: CheckRunWrite): Promise<number>;
   updateCheckRun(checkRunId: number, check: CheckRunWrite): Promise<void>;
 }
@@ -219,6 +227,26 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
     },
     async createComment(issueNumber, body) {
       await octokit.rest.issues.createComment({ ...base, issue_number: issueNumber, body });
+    },
+    async findIssue(label, marker) {
+      // One page: the newest 100 issues with the bot's label.
+      const { data } = await octokit.rest.issues.listForRepo({ ...base, labels: label, state: "all", sort: "created", direction: "desc", per_page: 100 });
+      const found = data.find((i) => !i.pull_request && typeof i.body === "string" && i.body.includes(marker));
+      return found ? found.number : null;
+    },
+    async createIssue(title, body, labels) {
+      const { data } = await octokit.rest.issues.create({ ...base, title, body, labels });
+      return data.number;
+    },
+    async updateIssue(issueNumber, body) {
+      return orNull(async () => {
+        await octokit.rest.issues.update({ ...base, issue_number: issueNumber, body });
+        return true as const;
+      }, [404, 410]);
+    },
+    async countRuns(workflowId, sinceDate) {
+      const { data } = await octokit.rest.actions.listWorkflowRuns({ ...base, workflow_id: workflowId, created: `>=${sinceDate}`, per_page: 1 });
+      return data.total_count;
     },
     async createCheckRun(check) {
       const { data } = await octokit.rest.checks.create({ ...checkParams(check), head_sha: check.headSha });

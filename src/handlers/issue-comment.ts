@@ -12,13 +12,18 @@ import type { JobFacts, RunFacts } from "../domain/facts.js";
 import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
-import { authorMay, failedJobNames, latestRuns, needsJobs, outcomeReaction, planCommand, type Action } from "../policy/command-plan.js";
+import { authorMay, failedJobNames, isLedgerCommand, latestRuns, needsJobs, outcomeReaction, planCommand, type Action } from "../policy/command-plan.js";
 import { effectiveRole, mayUse } from "../policy/permission.js";
 import { renderClosedPull, renderConfigInvalid, renderPermissionRefusal, renderReply, type CommandOutcome, type Rerequested } from "../report/reply.js";
 import { withClaim, type Claim } from "../state/claims.js";
 import type { Store } from "../state/store.js";
 import { mdText } from "../util/markdown.js";
 import { executeActions } from "./execute.js";
+import { repoTrips, resetBreaker } from "./ledger.js";
+import type { RerunConfig } from "../config/schema.js";
+import { trippedJobs } from "../policy/breaker.js";
+import { summarize } from "../policy/flaky-stats.js";
+import { renderStats } from "../report/dashboard.js";
 import type { Deps } from "./deps.js";
 
 /** Job lists are read for at most this many workflow runs per command. */
@@ -34,9 +39,11 @@ type Asker = { kind: "role" } | { kind: "author"; budget: number };
 
 export async function handleIssueComment(context: Context<"issue_comment.created">, deps: Deps): Promise<void> {
   const { comment, issue, repository } = context.payload;
-  if (!comment || !issue?.pull_request || !repository?.owner?.login) return;
+  if (!comment || !issue || !repository?.owner?.login) return;
   if (!comment.user || isBot(comment.user) || isBot(context.payload.sender)) return;
-  const commands = parseCommands(typeof comment.body === "string" ? comment.body : "");
+  const parsed = parseCommands(typeof comment.body === "string" ? comment.body : "");
+  // On an issue (the dashboard), only the ledger's commands mean something; anything else is not for us.
+  const commands = issue.pull_request ? parsed : parsed.filter(isLedgerCommand);
   if (commands.length === 0) return;
 
   const login = comment.user.login;
@@ -61,7 +68,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
       return;
     }
     const config = loaded.config.commands;
-    const asksForRuns = commands.some((c) => c.kind !== "invalid");
+    const asksForRuns = commands.some((c) => c.kind !== "invalid" && !isLedgerCommand(c));
     if (issue.state === "closed" && asksForRuns) {
       await reply(renderClosedPull(Boolean((issue.pull_request as { merged_at?: string | null }).merged_at)));
       await react("confused");
@@ -80,8 +87,16 @@ export async function handleIssueComment(context: Context<"issue_comment.created
         asker = { kind: "author", budget: config["author-budget"] };
       }
       const dryRun = config["dry-run"];
-      const done = await runCommands(gh, deps, issue.number, commands, { dryRun, claim, asker, config });
-      await reply(renderReply(done.outcomes, dryRun, done.rerequested, done.jobNames));
+      const ledgerCommands = commands.filter(isLedgerCommand);
+      const runCommandList = commands.filter((c) => !isLedgerCommand(c));
+      // The breaker is reset only by someone with the role (never by the author's budget).
+      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, asker.kind === "role" ? login : null);
+      if (runCommandList.length === 0) {
+        await reply(ledgerText.join("\n\n"));
+        return;
+      }
+      const done = await runCommands(gh, deps, issue.number, runCommandList, { dryRun, claim, asker, config });
+      await reply([renderReply(done.outcomes, dryRun, done.rerequested, done.jobNames), ...ledgerText].join("\n\n"));
       const reaction = outcomeReaction(done.asked, done.rerun, done.refused);
       if (reaction) await react(reaction);
     } catch (err) {
@@ -92,6 +107,34 @@ export async function handleIssueComment(context: Context<"issue_comment.created
       await reply(`Could not carry out the command: ${mdText(explained.message)}.`);
     }
   });
+}
+
+/** `/rerun stats` and `/rerun reset <job>`, answered from the ledger (no GitHub read). */
+async function answerLedgerCommands(gh: GitHubClient, deps: Deps, commands: Command[], config: RerunConfig, resetBy: string | null): Promise<string[]> {
+  const repo = `${gh.owner}/${gh.repo}`;
+  const settings = { dashboard: config.dashboard, breakerAfter: config.breaker.after };
+  const out: string[] = [];
+  for (const command of commands) {
+    if (command.kind === "stats") {
+      const entries = await deps.ledger.list(repo);
+      out.push(renderStats(summarize(entries, deps.now().getTime()), [...trippedJobs(entries, settings.breakerAfter).values()]));
+    } else if (command.kind === "reset") {
+      if (resetBy === null) {
+        out.push(`Only someone with the ${config.commands.permission} role can reset the breaker.`);
+        continue;
+      }
+      const reset = await resetBreaker(deps, gh, command.name, resetBy, settings);
+      if (reset.length > 0) {
+        out.push(`Breaker reset for ${reset.map((t) => `${mdText(t.job, 100)} (${mdText(t.workflow, 60)})`).join(", ")}: automatic re-runs of it are back on.`);
+      } else {
+        const tripped = [...(await repoTrips(deps, repo, settings.breakerAfter)).values()].map((t) => mdText(t.job, 100));
+        out.push(
+          `No job named ${mdText(command.name, 100)} is stopped by the breaker${tripped.length > 0 ? `; stopped: ${tripped.slice(0, 10).join(", ")}` : ": none is"}.`,
+        );
+      }
+    }
+  }
+  return out;
 }
 
 interface RunOptions {

@@ -22,9 +22,11 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
     case "issue_comment":
       return (
         payload.action === "created" &&
-        Boolean(payload.issue?.pull_request) &&
+        typeof payload.issue === "object" &&
+        payload.issue !== null &&
         typeof payload.comment?.body === "string" &&
-        /\/rerun/i.test(payload.comment.body)
+        // On a pull request any command; on an issue (the dashboard) the ledger's commands only.
+        (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/rerun[ \t]+(stats|reset)/i).test(payload.comment.body)
       );
     case "check_run":
       return (

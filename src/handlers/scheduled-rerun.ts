@@ -64,7 +64,7 @@ export async function runScheduledRerun(octokit: Octokit, deps: Deps, work: Reru
       return;
     }
     await claim.accepted();
-    await rememberRerun(deps.store, fullName, run.id);
+    await rememberRerun(deps.store, fullName, run.id, work.evidence ?? { category: work.infrastructure ? "infrastructure" : "any", evidence: work.why });
     deps.metrics.countRerun("auto", true, false);
     await writeCheckRun(gh, deps.store, run, { kind: "rerun", trigger: "auto", attempt: run.runAttempt + 1, maxAttempts: work.maxAttempts, why: work.why });
   });

@@ -20,7 +20,9 @@ import { judgeWithEvidence } from "./evidence.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
 import { withClaim, type Claim } from "../state/claims.js";
-import { rememberRerun, wasRerun } from "../state/reruns.js";
+import { rememberRerun, rerunEvidence, type RerunEvidence } from "../state/reruns.js";
+import { checkBreaker, recordCatches, recordStayedRed, repoTrips, tripsOf, type LedgerSettings } from "./ledger.js";
+import type { RerunConfig } from "../config/schema.js";
 import { mdLink, mdText } from "../util/markdown.js";
 import type { AutoConfig } from "../config/schema.js";
 import type { Deps } from "./deps.js";
@@ -62,8 +64,9 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     return;
   }
   // Redeliveries and racing deliveries of one run attempt act once (state/claims.ts).
+  const settings = ledgerSettings(loaded.config);
   const fresh = await withClaim(deps.store, claimKey, context.id, async (claim) => {
-    if (screen.kind === "refuse") return refuse(context, deps, gh, run, auto, screen.refusal, null, []);
+    if (screen.kind === "refuse") return refuse(context, deps, gh, run, auto, screen.refusal, null, [], settings);
     let jobs: JobFacts[] | null = null;
     let why = "no rule asks about jobs, so every failure counts as a flake";
     let maxAttempts = auto["max-attempts"];
@@ -71,14 +74,21 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     // The rules that decided: those that matched a failed job, or every rule that applies when no job was read.
     let deciding: Rule[] = screen.rules;
     const stale = (why: string) => context.log.info({ repo: fullName, run: run.id, why }, "stale delivery: no re-run");
-    if (screen.needJobs) {
+    // The breaker needs the failed jobs' names only while one of this workflow's jobs is tripped
+    // (known from the ledger, not from GitHub): otherwise a failed run costs no extra call for it.
+    const trips = await repoTrips(deps, fullName, settings.breakerAfter);
+    if (screen.needJobs || tripsOf(trips, run.name).length > 0) {
       jobs = await gh.listJobs(run.id);
       // The latest attempt's jobs say which attempt GitHub is at: a newer one makes this delivery stale.
       const atNow = checkStillWanted(run, { runAttempt: Math.max(run.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1)), status: "completed" }, null);
       if (atNow.kind === "stale") return stale(atNow.why);
+      const broken = await checkBreaker(deps, gh, run, jobs, trips, settings);
+      if (broken) return refuse(context, deps, gh, run, auto, broken, jobs, [], settings);
+    }
+    if (screen.needJobs && jobs) {
       const verdict = await judgeWithEvidence(gh, run, jobs, screen.rules, auto);
       verdicts = verdict.verdicts;
-      if (verdict.kind === "refuse") return refuse(context, deps, gh, run, auto, verdict.refusal, jobs, verdicts);
+      if (verdict.kind === "refuse") return refuse(context, deps, gh, run, auto, verdict.refusal, jobs, verdicts, settings);
       ({ why, maxAttempts } = verdict);
       deciding = verdict.verdicts.flatMap((v) => (v.kind === "flake" ? [v.rule] : []));
     }
@@ -88,13 +98,13 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
     const pullHead = await currentPullHead(gh, run);
     const still = checkStillWanted(run, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
-    if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts);
+    if (still.kind === "refuse") return refuse(context, deps, gh, run, auto, still.refusal, jobs, verdicts, settings);
     const installationId = context.payload.installation?.id;
     const schedule = auto["dry-run"] ? undefined : deps.schedule;
     if (installationId && schedule) {
       const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
       const delayMs = rerunDelayMs(deciding, run.runAttempt);
-      const work = { kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, infrastructure } as const;
+      const work = { kind: "rerun", installationId, owner, repo, runId: run.id, runAttempt: run.runAttempt, maxAttempts, why, infrastructure, evidence: evidenceOf(verdicts, why) } as const;
       // An outage: many infrastructure failures at once. Hold the re-run, and release it spaced out.
       const failures = infrastructure ? await countInfraFailure(deps, installationId) : 0;
       const holdMs = holdDelayMs(failures, 0, deps.hold);
@@ -112,7 +122,7 @@ async function onFailedRun(context: Context<"workflow_run.completed">, deps: Dep
         return;
       }
     }
-    await rerun(context, deps, gh, claim, run, auto, { jobs, verdicts, why, maxAttempts });
+    await rerun(context, deps, gh, claim, run, auto, { jobs, verdicts, why, maxAttempts }, settings);
   });
   if (!fresh) context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt }, "duplicate workflow_run event ignored");
 }
@@ -124,18 +134,31 @@ interface Decision {
   maxAttempts: number;
 }
 
-async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Claim, run: RunFacts, auto: AutoConfig, d: Decision) {
+function ledgerSettings(config: RerunConfig): LedgerSettings {
+  return { dashboard: config.dashboard, breakerAfter: config.breaker.after };
+}
+
+/** Why the bot re-runs: kept with the run, so a catch or a red run is recorded with its evidence. */
+export function evidenceOf(verdicts: JobVerdict[], why: string): RerunEvidence {
+  const flakes = verdicts.flatMap((v) => (v.kind === "flake" ? [v] : []));
+  if (flakes.length === 0) return { category: "any", evidence: why };
+  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.rule.label}: ${v.evidence}`] as [typeof v.category, string]]));
+  const first = flakes.find((v) => v.category === "infrastructure") ?? flakes[0];
+  return { category: first.category, evidence: `${first.rule.label}: ${first.evidence}`, jobs };
+}
+
+async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Claim, run: RunFacts, auto: AutoConfig, d: Decision, settings: LedgerSettings) {
   const fullName = `${gh.owner}/${gh.repo}`;
   const dryRun = auto["dry-run"];
   const spent = dryRun ? null : await spendBudget(deps, fullName, run.headSha, auto.budget);
-  if (spent) return refuse(context, deps, gh, run, auto, spent, d.jobs, d.verdicts);
+  if (spent) return refuse(context, deps, gh, run, auto, spent, d.jobs, d.verdicts, settings);
   try {
     if (!dryRun) await gh.rerunFailedJobs(run.id, false);
   } catch (err) {
     const explained = explainGitHubError(err);
     if (/already running/i.test(explained.message)) {
       // Someone (a person, another bot) re-ran it first: nothing to do, and nothing went wrong.
-      return refuse(context, deps, gh, run, auto, { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }, d.jobs, d.verdicts);
+      return refuse(context, deps, gh, run, auto, { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }, d.jobs, d.verdicts, settings);
     }
     context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
     // A refusal will not change on redelivery; a transient error may: let a redelivery try again.
@@ -146,7 +169,7 @@ async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Clai
   }
   await claim.accepted();
   context.log.info({ repo: fullName, run: run.id, attempt: run.runAttempt + 1, dryRun }, "re-ran failed jobs");
-  if (!dryRun) await rememberRerun(deps.store, fullName, run.id);
+  if (!dryRun) await rememberRerun(deps.store, fullName, run.id, evidenceOf(d.verdicts, d.why));
   deps.metrics.countRerun("auto", true, dryRun);
   await writeCheckRun(
     gh,
@@ -168,12 +191,18 @@ async function refuse(
   refusal: Refusal,
   jobs: JobFacts[] | null,
   verdicts: JobVerdict[],
+  settings: LedgerSettings | null,
 ): Promise<void> {
-  context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run.id, reason: refusal.reason }, "automatic re-run refused");
+  const fullName = `${gh.owner}/${gh.repo}`;
+  context.log.info({ repo: fullName, run: run.id, reason: refusal.reason }, "automatic re-run refused");
   deps.metrics.refusals.inc({ reason: refusal.reason });
   await writeCheckRun(gh, deps.store, run, { kind: "refused", refusal }, jobs, verdicts);
+  const gaveUp = refusal.reason === "max-attempts" || refusal.reason === "real-failure";
+  const why = gaveUp && run.runAttempt > 1 ? await rerunEvidence(deps.store, fullName, run.id) : null;
+  // A run the bot re-ran that ends red: the jobs that failed on every attempt go to the ledger (the breaker counts them).
+  if (why && settings) await recordStayedRed(deps, gh, run, await gh.listJobs(run.id, "all"), why, settings);
   if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
-    if (await wasRerun(deps.store, `${gh.owner}/${gh.repo}`, run.id)) {
+    if (why) {
       await commentOnPulls(
         gh,
         run,
@@ -192,15 +221,20 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
   const { owner, repo } = context.repo();
   const fullName = `${owner}/${repo}`;
   // Only runs the bot re-ran: anything else costs nothing.
-  if (!(await wasRerun(deps.store, fullName, run.id))) return;
+  const why = await rerunEvidence(deps.store, fullName, run.id);
+  if (!why) return;
   await withClaim(deps.store, keys.autoEvent(fullName, run.id, run.runAttempt), context.id, async () => {
     const gh = gitHubClient(context.octokit, owner, repo);
-    const flaky = findFlaky(await gh.listJobs(run.id, "all"));
+    const allJobs = await gh.listJobs(run.id, "all");
+    const flaky = findFlaky(allJobs);
     await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });
     context.log.info({ repo: fullName, run: run.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
     deps.metrics.flakyJobs.inc(flaky.length);
     if (flaky.length === 0) return;
     const loaded = await deps.configs.load(context.octokit, owner, repo);
+    // The ledger keeps every catch (also with an invalid config: the catch happened).
+    const settings = loaded.kind === "ok" ? ledgerSettings(loaded.config) : { dashboard: false, breakerAfter: 3 };
+    await recordCatches(deps, gh, run, flaky, allJobs, why, settings);
     if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
       await commentOnPulls(
         gh,

@@ -69,6 +69,11 @@ export function leftAlone(run: RunFacts): { note: string; refused: boolean } {
   }
 }
 
+/** Commands about the ledger, not about this pull request's runs: they also work on the dashboard issue. */
+export function isLedgerCommand(command: Command): command is Extract<Command, { kind: "stats" | "reset" }> {
+  return command.kind === "stats" || command.kind === "reset";
+}
+
 export function needsJobs(command: Command): boolean {
   return command.kind === "rerun-job";
 }
@@ -81,7 +86,8 @@ export function planCommand(
 ): Plan {
   const plan: Plan = { actions: [], notes: [], refused: 0 };
   const runs = latestRuns(allRuns);
-  if (command.kind === "help" || command.kind === "invalid") return plan;
+  // The ledger's commands (stats, reset) plan no re-run: the handler answers them from the ledger.
+  if (command.kind === "help" || command.kind === "invalid" || command.kind === "stats" || command.kind === "reset") return plan;
   if (runs.length === 0) {
     plan.notes.push("no workflow run exists for the pull request's head commit");
     return plan;

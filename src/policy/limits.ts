@@ -29,6 +29,7 @@ export const REFUSAL_REASONS = {
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },
   "permission": { side: "ours", button: true },
+  "breaker": { side: "ours", button: true },
 } as const satisfies Record<string, { side: "github" | "ours"; button: boolean }>;
 
 export type RefusalReason = keyof typeof REFUSAL_REASONS;

@@ -6,6 +6,7 @@
  * kill -9) and is done at least once; the handlers' claims and their check of the run's current
  * attempt turn "at least once" into "exactly one re-run per decision".
  */
+import type { RerunEvidence } from "../state/reruns.js";
 
 /** A webhook, verified and screened, to be handled as Probot would have in the request. */
 export interface WebhookWork {
@@ -30,6 +31,8 @@ export interface RerunWork {
   holds?: number;
   /** Whether infrastructure signatures decided it: only those count toward and wait for an outage. */
   infrastructure?: boolean;
+  /** Why, per job, for the flaky-jobs ledger when the re-run later passes (state/reruns.ts). */
+  evidence?: RerunEvidence;
 }
 
 export type Work = WebhookWork | RerunWork;

@@ -36,7 +36,7 @@ export class RedisStore implements Store {
    * Without an offline queue a command sent while (re)connecting fails at once; wait a bounded
    * time for the connection instead, all waiting commands on one promise.
    */
-  #ready(): Promise<void> {
+  ready(): Promise<void> {
     if (this.client.status === "ready") return Promise.resolve();
     this.#waiting ??= new Promise<void>((resolve) => {
       const done = () => {
@@ -53,29 +53,29 @@ export class RedisStore implements Store {
   }
 
   async claim(key: string, ttlSeconds: number, owner = "1"): Promise<boolean> {
-    await this.#ready();
+    await this.ready();
     if ((await this.client.set(key, owner, "EX", ttlSeconds, "NX")) === "OK") return true;
     // Re-entrant for the same owner (the same delivery, retried after its holder died).
     return owner !== "1" && (await this.client.get(key)) === owner;
   }
 
   async release(key: string): Promise<void> {
-    await this.#ready();
+    await this.ready();
     await this.client.del(key);
   }
 
   async get(key: string): Promise<string | null> {
-    await this.#ready();
+    await this.ready();
     return this.client.get(key);
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.#ready();
+    await this.ready();
     await this.client.set(key, value, "EX", ttlSeconds);
   }
 
   async incr(key: string, ttlSeconds: number): Promise<number> {
-    await this.#ready();
+    await this.ready();
     const n = await this.client.incr(key);
     if (n === 1) await this.client.expire(key, ttlSeconds);
     return n;
@@ -83,7 +83,7 @@ export class RedisStore implements Store {
 
   async ping(): Promise<boolean> {
     try {
-      await this.#ready();
+      await this.ready();
       return (await this.client.ping()) === "PONG";
     } catch {
       return false;

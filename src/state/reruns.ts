@@ -1,9 +1,33 @@
+import type { LedgerCategory } from "../domain/ledger.js";
 import { keys, TTL } from "../domain/keys.js";
 import type { Store } from "./store.js";
 
+/** Why the bot re-ran a run: kept with it, so a later catch is recorded with its evidence. */
+export interface RerunEvidence {
+  category: LedgerCategory;
+  evidence: string;
+  /** Per failed job, when the rules judged jobs one by one (at most 50 kept). */
+  jobs?: Record<string, [LedgerCategory, string]>;
+}
+
+const COMMAND: RerunEvidence = { category: "command", evidence: "re-run on request" };
+
 /** Which runs the bot re-ran: their later success is checked for flaky jobs, their last failure reported. */
-export async function rememberRerun(store: Store, repo: string, runId: number): Promise<void> {
-  await store.set(keys.reran(repo, runId), "1", TTL.remember);
+export async function rememberRerun(store: Store, repo: string, runId: number, evidence: RerunEvidence = COMMAND): Promise<void> {
+  const jobs = evidence.jobs ? Object.fromEntries(Object.entries(evidence.jobs).slice(0, 50)) : undefined;
+  await store.set(keys.reran(repo, runId), JSON.stringify({ ...evidence, jobs }), TTL.remember);
+}
+
+export async function rerunEvidence(store: Store, repo: string, runId: number): Promise<RerunEvidence | null> {
+  const value = await store.get(keys.reran(repo, runId));
+  if (value === null) return null;
+  try {
+    const parsed = JSON.parse(value) as RerunEvidence;
+    if (typeof parsed === "object" && parsed !== null && typeof parsed.category === "string") return parsed;
+  } catch {
+    // a mark from an older version: re-run, evidence unknown
+  }
+  return { category: "any", evidence: "re-run by rerun-bot" };
 }
 
 export async function wasRerun(store: Store, repo: string, runId: number): Promise<boolean> {

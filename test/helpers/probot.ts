@@ -3,7 +3,8 @@ import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { rerunBot } from "../../src/app.js";
 import { ConfigLoader } from "../../src/config/load.js";
-import { MemoryStore } from "../../src/state/store.js";
+import { MemoryStore, type Store } from "../../src/state/store.js";
+import { MemoryLedger, type Ledger } from "../../src/state/ledger.js";
 import { NOW } from "./facts.js";
 import type { Work, WorkQueue } from "../../src/queue/work-queue.js";
 import type { HoldSettings } from "../../src/policy/pacing.js";
@@ -43,7 +44,8 @@ class QuickOctokit extends ProbotOctokit {
 
 export interface Harness {
   probot: Probot;
-  store: MemoryStore;
+  store: Store;
+  ledger: Ledger;
   configs: ConfigLoader;
   /** Every GitHub call but installation tokens, as "METHOD /path?query". */
   calls: string[];
@@ -51,8 +53,9 @@ export interface Harness {
   headers: Record<string, Record<string, string>[]>;
 }
 
-export async function harness(options: { now?: Date; queue?: WorkQueue; hold?: HoldSettings } = {}): Promise<Harness> {
-  const store = new MemoryStore();
+export async function harness(options: { now?: Date; queue?: WorkQueue; hold?: HoldSettings; ledger?: Ledger; store?: Store } = {}): Promise<Harness> {
+  const store = options.store ?? new MemoryStore();
+  const ledger = options.ledger ?? new MemoryLedger(() => (options.now ?? NOW).getTime());
   const configs = new ConfigLoader();
   const probot = new Probot({
     appId: APP_ID,
@@ -60,8 +63,8 @@ export async function harness(options: { now?: Date; queue?: WorkQueue; hold?: H
     Octokit: QuickOctokit,
     log: (await import("pino")).pino({ level: "silent" }) as never,
   });
-  await probot.load(rerunBot({ appId: APP_ID, store, configs, now: () => options.now ?? NOW, queue: options.queue, hold: options.hold }));
-  const h: Harness = { probot, store, configs, calls: [], bodies: {}, headers: {} };
+  await probot.load(rerunBot({ appId: APP_ID, store, ledger, configs, now: () => options.now ?? NOW, queue: options.queue, hold: options.hold }));
+  const h: Harness = { probot, store, ledger, configs, calls: [], bodies: {}, headers: {} };
   nock(API)
     .persist()
     .post(/\/app\/installations\/\d+\/access_tokens/)
