@@ -28,7 +28,12 @@ export interface RepoState {
   annotations: Record<number, Json[]>;
   permissions: Record<string, string>;
   pulls: Record<number, string>;
+  /** Issues (the dashboard), as GitHub keeps them: number, title, body, labels, state. */
+  issues: Json[];
 }
+
+/** GitHub's limit on an issue's body (REST docs). */
+export const MAX_ISSUE_BODY = 65_536;
 
 /** Answers to force: the next `times` requests matching `method path` get this status and body. */
 interface Injected {
@@ -97,7 +102,7 @@ export class FakeGitHub {
   }
 
   repo(fullName: string, state: Partial<RepoState> = {}): RepoState {
-    const repo: RepoState = { config: null, runs: [], jobs: {}, logs: {}, annotations: {}, permissions: {}, pulls: {}, ...state };
+    const repo: RepoState = { config: null, runs: [], jobs: {}, logs: {}, annotations: {}, permissions: {}, pulls: {}, issues: [], ...state };
     this.repos.set(fullName, repo);
     return repo;
   }
@@ -294,6 +299,40 @@ export class FakeGitHub {
     if ((m = rest.match(/^\/pulls\/(\d+)$/)) && method === "GET") {
       const sha = repo.pulls[Number(m[1])];
       return sha ? this.#send(res, 200, { number: Number(m[1]), head: { sha } }) : this.#send(res, 404, { message: "Not Found" });
+    }
+    if ((m = rest.match(/^\/actions\/workflows\/(\d+)\/runs$/)) && method === "GET") {
+      // created=>=YYYY-MM-DD; total_count counts every match, whatever the page size.
+      const since = /^>=(.+)$/.exec(query.get("created") ?? "")?.[1];
+      const runs = repo.runs.filter((r) => r.workflow_id === Number(m![1]) && (!since || String(r.created_at) >= since));
+      return this.#send(res, 200, { total_count: runs.length, workflow_runs: runs.slice(0, Number(query.get("per_page") ?? 30)) });
+    }
+    if (rest === "/issues" && method === "GET") {
+      const labels = (query.get("labels") ?? "").split(",").filter(Boolean);
+      const state = query.get("state") ?? "open";
+      const list = [...repo.issues]
+        .filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.some((x: Json) => x.name === l)))
+        .sort((a, b) => b.number - a.number);
+      return this.#send(res, 200, list.slice(0, Math.min(Number(query.get("per_page") ?? 30), 100)));
+    }
+    if (rest === "/issues" && method === "POST") {
+      if (typeof body?.title !== "string" || body.title === "") return this.#send(res, 422, { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] });
+      if (typeof body.body === "string" && body.body.length > MAX_ISSUE_BODY) {
+        return this.#send(res, 422, { message: "Validation Failed", errors: [{ resource: "Issue", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] });
+      }
+      // A label that does not exist yet is created with the issue.
+      const issue = { number: 0, title: body.title, body: body.body ?? "", state: "open", labels: (body.labels ?? []).map((name: string) => ({ name })) };
+      issue.number = Math.max(99, ...repo.issues.map((i) => i.number)) + 1; // clear of the fake PR numbers
+      repo.issues.push(issue);
+      return this.#send(res, 201, issue);
+    }
+    if ((m = rest.match(/^\/issues\/(\d+)$/)) && method === "PATCH") {
+      const issue = repo.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return this.#send(res, 404, { message: "Not Found" });
+      if (typeof body?.body === "string" && body.body.length > MAX_ISSUE_BODY) {
+        return this.#send(res, 422, { message: "Validation Failed", errors: [{ resource: "Issue", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] });
+      }
+      Object.assign(issue, body);
+      return this.#send(res, 200, issue);
     }
     if ((m = rest.match(/^\/issues\/(\d+)\/comments$/)) && method === "POST") {
       this.comments.push({ issue: Number(m[1]), body: body?.body });
