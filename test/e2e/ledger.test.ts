@@ -7,32 +7,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "./fake-github.js";
-import { startBot, type Bot } from "./server.js";
+import { botSuite, type Bot } from "./server.js";
 import { apiJob, apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
 
 const github = new FakeGitHub();
 const recent = () => new Date(Date.now() - 3_600_000).toISOString();
-let bots: Bot[] = [];
-
-beforeAll(() => github.start());
-afterAll(() => github.stop());
-beforeEach(() => github.reset());
-afterEach(async () => {
-  await Promise.all(bots.map((b) => (b.proc.exitCode === null ? b.stop() : null)));
-  bots = [];
-  expect(github.unknownRoutes).toEqual([]);
-});
-
-async function bot(dataDir: string): Promise<Bot> {
-  const b = await startBot(github.port, { DATA_DIR: dataDir });
-  bots.push(b);
-  return b;
-}
-const killed = (b: Bot) =>
-  new Promise<void>((resolve) => {
-    b.proc.on("exit", () => resolve());
-    b.proc.kill("SIGKILL");
-  });
+const { bot, killed } = botSuite(github);
 
 /** Run `id` fails in `job`, the bot re-runs it, and the re-run passes: one catch. */
 async function catchFlake(b: Bot, id: number, job: string) {

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "./fake-github.js";
-import { SECRET, startBot, type Bot } from "./server.js";
+import { botSuite, SECRET, startBot } from "./server.js";
 import { apiJob, apiRun, workflowRunEvent } from "../helpers/events.js";
 import { waitFor } from "../helpers/net.js";
 import { queuedFiles } from "../../src/queue/file-queue.js";
@@ -15,27 +15,10 @@ import { queuedFiles } from "../../src/queue/file-queue.js";
 const github = new FakeGitHub();
 const recent = () => new Date(Date.now() - 3_600_000).toISOString();
 const reruns = (runId = 42) => github.calls().filter((c) => c === `POST /repos/o/r/actions/runs/${runId}/rerun-failed-jobs`).length;
-let bots: Bot[] = [];
-
-beforeAll(() => github.start());
-afterAll(() => github.stop());
-beforeEach(() => github.reset());
-afterEach(async () => {
-  await Promise.all(bots.map((b) => (b.proc.exitCode === null ? b.stop() : null)));
-  bots = [];
-  expect(github.unknownRoutes).toEqual([]);
-});
-
-async function bot(dataDir: string, extra: Record<string, string> = {}): Promise<Bot> {
-  const b = await startBot(github.port, { WORK_QUEUE: "file", DATA_DIR: dataDir, ...extra });
-  bots.push(b);
-  return b;
-}
+const suite = botSuite(github);
+const { bots, killed } = suite;
+const bot = (dataDir: string, extra: Record<string, string> = {}) => suite.bot(dataDir, { WORK_QUEUE: "file", ...extra });
 const dataDir = () => mkdtempSync(join(tmpdir(), "rerun-data-"));
-const killed = (b: Bot) => new Promise<void>((resolve) => {
-  b.proc.on("exit", () => resolve());
-  b.proc.kill("SIGKILL");
-});
 function opted(config = "auto:\n  enabled: true\n", runs = [apiRun({ created_at: recent(), pull_requests: [{ number: 5 }] })]) {
   return github.repo("o/r", { config, runs, jobs: { 42: [apiJob()] }, pulls: { 5: "abc123" } });
 }
