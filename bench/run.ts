@@ -156,6 +156,9 @@ async function callsPerEvent(github: FakeGitHub) {
       repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "Process completed with exit code 1." }];
       repo.logs[jobId] = "FAIL src/a.test.ts\n  expected 1 to be 2\n";
     });
+    await ledgerCases(bot, repo, measure);
+    repo.config = "auto:\n  enabled: true\n";
+    await configChanged(bot);
     repo.runs = [apiRun({ id: 30_000, created_at: recent() })];
     await measure("/rerun (one failed workflow)", 4, async (i) => {
       Object.assign(repo.runs[0], { status: "completed", conclusion: "failure", run_attempt: 1 });
@@ -171,6 +174,71 @@ async function callsPerEvent(github: FakeGitHub) {
     await bot.stop();
   }
   return rows;
+}
+
+type Measure = (event: string, n: number, send: (i: number) => Promise<void>) => Promise<void>;
+type Repo = ReturnType<FakeGitHub["repo"]>;
+
+/** A push that changes .github/rerun.yml: the bot reads the new config on its next event. */
+async function configChanged(bot: Bot) {
+  await bot.send("push", { ref: "refs/heads/main", repository: { name: "r", full_name: "o/r", default_branch: "main", owner: { login: "o", name: "o" } }, commits: [{ modified: [".github/rerun.yml"] }], installation: { id: 1 } });
+}
+
+/**
+ * The ledger (issue 14): what a catch costs, with and without the dashboard issue; what a failed run
+ * costs with the breaker on (nothing tripped, and a tripped job) against the breaker off.
+ */
+async function ledgerCases(bot: Bot, repo: Repo, measure: Measure) {
+  let next = 70_000;
+  // The bench re-runs more in an hour than the default budget allows a repo.
+  const AUTO = "auto:\n  enabled: true\n  budget:\n    per-hour: 1000\n";
+  /** A failed run of `job` on its own commit; the bot re-runs it (not measured). */
+  const failed = async (job: string) => {
+    const id = next++;
+    const sha = `sha${id}`;
+    repo.pulls[5] = sha;
+    repo.runs.push(apiRun({ id, head_sha: sha, created_at: recent(), pull_requests: [{ number: 5 }] }));
+    repo.jobs[id] = [apiJob({ id: id * 10, run_id: id, name: job }), apiJob({ id: id * 10 + 1, run_id: id, name: "lint", conclusion: "success", steps: [] })];
+    return { id, sha, send: (over: Record<string, unknown> = {}) => bot.send("workflow_run", workflowRunEvent({ id, head_sha: sha, created_at: recent(), ...over } as never)) };
+  };
+  /** GitHub after the bot's re-run: attempt 2 ended `conclusion`, the job with it. */
+  const attempt2 = (id: number, job: string, conclusion: "success" | "failure") => {
+    Object.assign(repo.runs.find((r) => r.id === id)!, { status: "completed", conclusion, run_attempt: 2 });
+    repo.jobs[id].push(apiJob({ id: id * 10 + 2, run_id: id, name: job, run_attempt: 2, conclusion }));
+  };
+  const catches = async (name: string, config: string) => {
+    repo.config = config;
+    await configChanged(bot);
+    const runs: Awaited<ReturnType<typeof failed>>[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await failed(`flaky ${i % 3}`);
+      await r.send();
+      attempt2(r.id, `flaky ${i % 3}`, "success");
+      runs.push(r);
+    }
+    await measure(name, runs.length, async (i) => void (await runs[i].send({ conclusion: "success", run_attempt: 2 })));
+  };
+  await catches("catch: a re-run passed (ledger only)", AUTO);
+  await catches("catch, with dashboard: true", `${AUTO}dashboard: true\n`);
+
+  const failedRuns = async (name: string, config: string, job: string) => {
+    repo.config = config;
+    await configChanged(bot);
+    await measure(name, 10, async () => void (await (await failed(job)).send()));
+  };
+  await failedRuns("failed run, breaker off (after: 0)", `${AUTO}  max-attempts: 2\nbreaker:\n  after: 0\n`, "unit");
+  await failedRuns("failed run, breaker on, nothing tripped", `${AUTO}  max-attempts: 2\n`, "unit");
+  // Three runs of "e2e" stay red on both attempts: the breaker trips.
+  const gaveUp: Awaited<ReturnType<typeof failed>>[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await failed("e2e");
+    await r.send();
+    attempt2(r.id, "e2e", "failure");
+    gaveUp.push(r);
+  }
+  await measure("failed run, last attempt (gives up; red jobs to the ledger)", gaveUp.length, async (i) => void (await gaveUp[i].send({ conclusion: "failure", run_attempt: 2 })));
+  await failedRuns("failed run, breaker on, the tripped job failed (no re-run)", `${AUTO}  max-attempts: 2\n`, "e2e");
+  await failedRuns("failed run, breaker on, another job of its workflow tripped", `${AUTO}  max-attempts: 2\n`, "unit");
 }
 
 const github = new FakeGitHub();

@@ -7,7 +7,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "./fake-github.js";
-import { botSuite, type Bot } from "./server.js";
+import { type Bot } from "./server.js";
+import { botSuite } from "./bot-suite.js";
 import { apiJob, apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
 
 const github = new FakeGitHub();
