@@ -84,7 +84,8 @@ describe("the summary and the dashboard (pure)", () => {
       ["lint", 1, 1, 0, "any"],
     ]);
     expect(s.catches30).toBe(4);
-    expect(s.costSeconds30).toBe(5 * 60);
+    expect(s.costSeconds30).toBe(4 * 60); // the catches in 30 days
+    expect(s.redSeconds30).toBe(60);
     expect(s.weekly).toEqual([0, 0, 1, 0, 0, 0, 2, 2]); // 40 days ago; 10 and 12; 1 and 2
   });
 

@@ -142,9 +142,9 @@ function ledgerSettings(config: RerunConfig): LedgerSettings {
 export function evidenceOf(verdicts: JobVerdict[], why: string): RerunEvidence {
   const flakes = verdicts.flatMap((v) => (v.kind === "flake" ? [v] : []));
   if (flakes.length === 0) return { category: "any", evidence: why };
-  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.rule.label}: ${v.evidence}`] as [typeof v.category, string]]));
+  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.evidence} (${v.rule.label})`] as [typeof v.category, string]]));
   const first = flakes.find((v) => v.category === "infrastructure") ?? flakes[0];
-  return { category: first.category, evidence: `${first.rule.label}: ${first.evidence}`, jobs };
+  return { category: first.category, evidence: `${first.evidence} (${first.rule.label})`, jobs };
 }
 
 async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Claim, run: RunFacts, auto: AutoConfig, d: Decision, settings: LedgerSettings) {

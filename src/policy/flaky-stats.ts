@@ -25,7 +25,10 @@ export interface FlakySummary {
   /** Catches per week, oldest first, for the last `weeks` weeks (the last bucket ends now). */
   weekly: number[];
   catches30: number;
+  /** CI time of the failed attempts of flaky jobs (what the catches cost), 30 days. */
   costSeconds30: number;
+  /** CI time of re-runs that did not help (jobs that stayed red), 30 days. */
+  redSeconds30: number;
 }
 
 export function summarize(entries: LedgerEntry[], now: number, weeks = 8): FlakySummary {
@@ -35,6 +38,7 @@ export function summarize(entries: LedgerEntry[], now: number, weeks = 8): Flaky
   const weekly = new Array<number>(weeks).fill(0);
   let catches30 = 0;
   let costSeconds30 = 0;
+  let redSeconds30 = 0;
   for (const e of entries) {
     if (e.kind === "reset") continue;
     const age = now - e.at;
@@ -51,11 +55,12 @@ export function summarize(entries: LedgerEntry[], now: number, weeks = 8): Flaky
     }
     const { row } = item;
     row.costSeconds30 += e.costSeconds;
-    costSeconds30 += e.costSeconds;
     if (e.kind === "stayed-red") {
+      redSeconds30 += e.costSeconds;
       row.red30++;
       continue;
     }
+    costSeconds30 += e.costSeconds;
     catches30++;
     row.catches30++;
     if (e.at >= d7) row.catches7++;
@@ -69,7 +74,7 @@ export function summarize(entries: LedgerEntry[], now: number, weeks = 8): Flaky
     })
     .filter((r) => r.catches30 > 0)
     .sort((a, b) => b.catches30 - a.catches30 || b.catches7 - a.catches7 || b.last.at - a.last.at || a.job.localeCompare(b.job));
-  return { rows, weekly, catches30, costSeconds30 };
+  return { rows, weekly, catches30, costSeconds30, redSeconds30 };
 }
 
 /** A job's share of its workflow's runs that needed a re-run, in percent; null when unknown. */

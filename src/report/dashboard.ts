@@ -35,13 +35,14 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function flakyRow(r: FlakyRow, runs30: Map<number, number>): string {
   const share = sharePercent(r.catches30, runs30.get(r.last.workflowId));
   const last = `${mdLink(`#${r.last.runNumber} attempt ${r.last.attempt}`, r.last.url)} ${day(r.last.at)}`;
-  const evidence = `${r.category}: ${mdText(r.last.evidence, 80)}`;
+  const said = r.last.evidence.startsWith(`${r.category}:`) ? r.last.evidence : `${r.category}: ${r.last.evidence}`;
+  const evidence = mdText(said, 100);
   return `| ${mdText(r.workflow, 60)} | ${mdText(r.job, 100)} | ${r.catches7} | ${r.catches30} | ${share === null ? "–" : `${share}%`} | ${last} | ${evidence} | ${duration(r.costSeconds30)} |`;
 }
 
 function tripRow(t: Trip): string {
   const last = t.runs[t.runs.length - 1];
-  return `| ${mdText(t.workflow, 60)} | ${mdText(t.job, 100)} | ${day(t.since)} | ${t.runs.length} | ${mdLink(`#${last.runNumber}`, last.url)} | \`/rerun reset ${mdText(t.job, 100).replace(/`/g, "'")}\` |`;
+  return `| ${mdText(t.workflow, 60)} | ${mdText(t.job, 100)} | ${day(t.since)} | ${t.runs.length} | ${mdLink(`#${last.runNumber}`, last.url)} | /rerun reset ${mdText(t.job, 100)} |`;
 }
 
 /** Adds rows while they fit in `budget` characters; says how many did not. */
@@ -79,7 +80,8 @@ export function renderDashboard(input: DashboardInput): string {
     DASHBOARD_MARKER,
     "This issue is kept up to date by rerun-bot from the jobs it saw fail and then pass on a re-run of the same commit (a *catch*), in the last 30 days. Edits to it are overwritten.",
     "",
-    `**${summary.catches30} catch${summary.catches30 === 1 ? "" : "es"}** in ${summary.rows.length} job${summary.rows.length === 1 ? "" : "s"}; the failed attempts that re-runs made up for cost **${duration(summary.costSeconds30)}** of CI time.`,
+    `**${summary.catches30} catch${summary.catches30 === 1 ? "" : "es"}** in ${summary.rows.length} job${summary.rows.length === 1 ? "" : "s"}; their failed attempts cost **${duration(summary.costSeconds30)}** of CI time` +
+      (summary.redSeconds30 > 0 ? `, and re-runs of jobs that stayed red another **${duration(summary.redSeconds30)}**.` : "."),
     "",
   ];
   const tripHead = [
@@ -94,7 +96,7 @@ export function renderDashboard(input: DashboardInput): string {
   const flakyHead = [
     "## Flaky jobs",
     "",
-    "| Workflow | Job | 7 days | 30 days | Share of runs | Last catch | Evidence | CI time lost |",
+    "| Workflow | Job | 7 days | 30 days | Share of runs | Last catch | Evidence | CI time lost (30 days) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   const footer = [
