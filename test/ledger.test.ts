@@ -8,6 +8,7 @@ import { MAX_BODY, renderDashboard, renderStats } from "../src/report/dashboard.
 import { FileLedger, MemoryLedger } from "../src/state/ledger.js";
 import { RedisLedger } from "../src/state/redis-ledger.js";
 import { RedisStore } from "../src/state/redis-store.js";
+import { sampleDashboard } from "./helpers/dashboard-sample.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -116,6 +117,12 @@ describe("the summary and the dashboard (pure)", () => {
     expect(row).toContain("| 5% |"); // 1 catch in 20 runs of the workflow
     expect(renderStats(summary, [])).toContain("1 catch in 1 job");
   });
+});
+
+test("the README's dashboard example is what the bot renders", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const block = /````markdown\n([\s\S]*?)\n````/.exec(readme);
+  expect(block?.[1]).toBe(sampleDashboard());
 });
 
 describe("ledger storage", () => {
