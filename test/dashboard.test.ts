@@ -146,6 +146,9 @@ describe("the ledger and the dashboard issue", () => {
     const [e] = await h.ledger.list("o/r");
     expect(e.category).toBe("infrastructure");
     expect(e.evidence).toMatch(/infrastructure/);
+    const metrics = await h.metrics.registry.metrics();
+    expect(metrics).toContain('rerunbot_flaky_catches_total{category="infrastructure"} 1');
+    expect(metrics).not.toContain("o/r"); // no repo names in labels
   });
 });
 
@@ -165,6 +168,7 @@ describe("the breaker", () => {
     config(h, "auto:\n  enabled: true\n  max-attempts: 2\n");
     for (const id of [601, 602, 603]) await stayRed(h, id);
     expect([...(await h.ledger.list("o/r")).map((e) => e.kind)]).toEqual(["stayed-red", "stayed-red", "stayed-red"]);
+    expect(await h.metrics.registry.metrics()).toContain('rerunbot_breaker_trips_total{category="any"} 1');
 
     // Run 604 fails in the tripped job: one job list (the breaker needs the failed names), no re-run.
     h.calls.length = 0;

@@ -5,6 +5,7 @@ import { rerunBot } from "../../src/app.js";
 import { ConfigLoader } from "../../src/config/load.js";
 import { MemoryStore, type Store } from "../../src/state/store.js";
 import { MemoryLedger, type Ledger } from "../../src/state/ledger.js";
+import { Metrics } from "../../src/metrics.js";
 import { NOW } from "./facts.js";
 import type { Work, WorkQueue } from "../../src/queue/work-queue.js";
 import type { HoldSettings } from "../../src/policy/pacing.js";
@@ -46,6 +47,7 @@ export interface Harness {
   probot: Probot;
   store: Store;
   ledger: Ledger;
+  metrics: Metrics;
   configs: ConfigLoader;
   /** Every GitHub call but installation tokens, as "METHOD /path?query". */
   calls: string[];
@@ -63,8 +65,9 @@ export async function harness(options: { now?: Date; queue?: WorkQueue; hold?: H
     Octokit: QuickOctokit,
     log: (await import("pino")).pino({ level: "silent" }) as never,
   });
-  await probot.load(rerunBot({ appId: APP_ID, store, ledger, configs, now: () => options.now ?? NOW, queue: options.queue, hold: options.hold }));
-  const h: Harness = { probot, store, ledger, configs, calls: [], bodies: {}, headers: {} };
+  const metrics = new Metrics();
+  await probot.load(rerunBot({ appId: APP_ID, store, ledger, metrics, configs, now: () => options.now ?? NOW, queue: options.queue, hold: options.hold }));
+  const h: Harness = { probot, store, ledger, metrics, configs, calls: [], bodies: {}, headers: {} };
   nock(API)
     .persist()
     .post(/\/app\/installations\/\d+\/access_tokens/)
