@@ -160,6 +160,7 @@ async function callsPerEvent(github: FakeGitHub) {
     });
     await ledgerCases(bot, repo, measure);
     repo.config = "auto:\n  enabled: true\n";
+    repo.pulls[5] = "abc123"; // the ledger's cases moved the PR's head
     await configChanged(bot);
     repo.runs = [apiRun({ id: 30_000, created_at: recent() })];
     await measure("/rerun (one failed workflow)", 4, async (i) => {
