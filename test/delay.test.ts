@@ -61,6 +61,18 @@ describe("a delayed re-run in the handler", () => {
     expect((h.bodies["PATCH /repos/o/r/check-runs/555"][0] as { output: { title: string } }).output.title).toBe("Re-ran failed jobs: attempt 2 of 3 started");
   });
 
+  test("when due, someone re-runs it in the same moment (GitHub: already running): a refusal, as on the direct path, not an error", async () => {
+    const { h, q } = await decided();
+    expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun({ pull_requests: [{ number: 5 }] }));
+    expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "abc123" } });
+    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 403, { message: "This workflow is already running" });
+    expectCall(h, "PATCH", "/repos/o/r/check-runs/555", 200, {});
+    await q.run(q.added[0].work);
+    const check = h.bodies["PATCH /repos/o/r/check-runs/555"][0] as { output: { title: string; summary: string } };
+    expect(check.output.summary).toContain("someone re-ran it first");
+    expect(check.output.title).not.toMatch(/could not|error/i);
+  });
+
   test.each([
     ["someone re-ran it meanwhile", { run_attempt: 2, status: "completed", conclusion: "failure" }, "was re-run (it is at attempt 2)"],
     ["it passed meanwhile (a re-run by hand)", { run_attempt: 1, status: "completed", conclusion: "success" }, "ended success"],

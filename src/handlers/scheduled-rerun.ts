@@ -9,7 +9,7 @@ import { keys } from "../domain/keys.js";
 import { currentPullHead, gitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { checkStillWanted } from "../policy/auto-rerun.js";
-import type { Refusal } from "../policy/limits.js";
+import { alreadyRunning, type Refusal } from "../policy/limits.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { withClaim } from "../state/claims.js";
@@ -58,6 +58,9 @@ export async function runScheduledRerun(octokit: Octokit, deps: Deps, work: Reru
       await gh.rerunFailedJobs(run.id, false);
     } catch (err) {
       const explained = explainGitHubError(err);
+      // Someone re-ran it while it waited: the same answer as on the direct path, not an error.
+      const first = alreadyRunning(explained.message);
+      if (first) return refuse(first);
       if (!explained.refused) throw err; // the queue tries again later
       deps.metrics.countRerun("auto", false, false);
       await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message: explained.message });

@@ -12,7 +12,7 @@ import { explainGitHubError } from "../github/errors.js";
 import { runFacts } from "../github/payload.js";
 import { checkStillWanted, screenRun } from "../policy/auto-rerun.js";
 import { findFlaky } from "../policy/flaky.js";
-import type { Refusal } from "../policy/limits.js";
+import { alreadyRunning, type Refusal } from "../policy/limits.js";
 import { rerunDelayMs, type JobVerdict, type Rule } from "../policy/rules.js";
 import { holdDelayMs } from "../policy/pacing.js";
 import { countInfraFailure, holdRerun, spendBudget } from "./pacing.js";
@@ -156,10 +156,9 @@ async function rerun(context: Context, deps: Deps, gh: GitHubClient, claim: Clai
     if (!dryRun) await gh.rerunFailedJobs(run.id, false);
   } catch (err) {
     const explained = explainGitHubError(err);
-    if (/already running/i.test(explained.message)) {
-      // Someone (a person, another bot) re-ran it first: nothing to do, and nothing went wrong.
-      return refuse(context, deps, gh, run, auto, { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }, d.jobs, d.verdicts, settings);
-    }
+    // Someone re-ran it first: nothing to do, and nothing went wrong.
+    const first = alreadyRunning(explained.message);
+    if (first) return refuse(context, deps, gh, run, auto, first, d.jobs, d.verdicts, settings);
     context.log.error({ repo: fullName, run: run.id, status: explained.status }, `re-run failed: ${explained.message}`);
     // A refusal will not change on redelivery; a transient error may: let a redelivery try again.
     if (!explained.refused) await claim.retryable();
