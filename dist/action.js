@@ -546,11 +546,11 @@ var require_caller = __commonJS({
       }
       const entries = stack.slice(2);
       const fileNames = [];
-      for (const entry of entries) {
-        if (!entry) {
+      for (const entry2 of entries) {
+        if (!entry2) {
           continue;
         }
-        fileNames.push(entry.getFileName());
+        fileNames.push(entry2.getFileName());
       }
       return fileNames;
     };
@@ -1166,11 +1166,11 @@ var require_time = __commonJS({
       const date = new Date(msSinceEpoch);
       const year = date.getUTCFullYear();
       const month = (date.getUTCMonth() + 1).toString().padStart(2, "0");
-      const day = date.getUTCDate().toString().padStart(2, "0");
+      const day2 = date.getUTCDate().toString().padStart(2, "0");
       const hours = date.getUTCHours().toString().padStart(2, "0");
       const minutes = date.getUTCMinutes().toString().padStart(2, "0");
-      const seconds = date.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+      const seconds2 = date.getUTCSeconds().toString().padStart(2, "0");
+      return `,"time":"${year}-${month}-${day2}T${hours}:${minutes}:${seconds2}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
     module2.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
   }
@@ -1300,7 +1300,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1311,9 +1311,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module2.exports = sleep;
+      module2.exports = sleep2;
     } else {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1325,7 +1325,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module2.exports = sleep;
+      module2.exports = sleep2;
     }
   }
 });
@@ -1338,7 +1338,7 @@ var require_sonic_boom = __commonJS({
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
     var path2 = __require("path");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var assert = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -1484,7 +1484,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep(BUSY_WRITE_TIMEOUT);
+                sleep2(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -1797,7 +1797,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -1834,7 +1834,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -2076,7 +2076,7 @@ var require_package = __commonJS({
 var require_wait = __commonJS({
   "node_modules/thread-stream/lib/wait.js"(exports2, module2) {
     "use strict";
-    var WAIT_MS = 1e4;
+    var WAIT_MS2 = 1e4;
     function wait2(state, index, expected, timeout, done) {
       const max = timeout === Infinity ? Infinity : Date.now() + timeout;
       const check = (previous) => {
@@ -2093,7 +2093,7 @@ var require_wait = __commonJS({
           done(null, "timed-out");
           return;
         }
-        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
+        const remaining = max === Infinity ? WAIT_MS2 : Math.min(WAIT_MS2, Math.max(1, max - Date.now()));
         const result = Atomics.waitAsync(state, index, current, remaining);
         if (result.async) {
           result.value.then((res) => {
@@ -2122,7 +2122,7 @@ var require_wait = __commonJS({
           done(null, "timed-out");
           return;
         }
-        const remaining = max === Infinity ? WAIT_MS : Math.min(WAIT_MS, Math.max(1, max - Date.now()));
+        const remaining = max === Infinity ? WAIT_MS2 : Math.min(WAIT_MS2, Math.max(1, max - Date.now()));
         const result = Atomics.waitAsync(state, index, expected, remaining);
         if (result.async) {
           result.value.then((res) => {
@@ -2731,7 +2731,7 @@ var require_transport = __commonJS({
     var getCallers = require_caller();
     var { join, isAbsolute, sep: sep2 } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -2855,7 +2855,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep(100);
+        sleep2(100);
         stream.end();
       }
       return stream;
@@ -5539,7 +5539,7 @@ var require_sonic_boom2 = __commonJS({
     var inherits = __require("node:util").inherits;
     var path2 = __require("node:path");
     var assert = __require("node:assert");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -5712,7 +5712,7 @@ var require_sonic_boom2 = __commonJS({
           if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep(BUSY_WRITE_TIMEOUT);
+                sleep2(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -6145,7 +6145,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep(BUSY_WRITE_TIMEOUT);
+            sleep2(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -6187,7 +6187,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep(BUSY_WRITE_TIMEOUT);
+            sleep2(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -12645,9 +12645,9 @@ var require_timestamp = __commonJS({
         const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const [, year, month, day2, hour, minute, second] = match.map(Number);
         const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
-        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        let date = Date.UTC(year, month - 1, day2, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
@@ -26911,6 +26911,42 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/domain/ledger.ts
+function jobKey(workflow, job) {
+  return `${workflow}\0${job}`;
+}
+function boundEntries(entries, now, cap = LEDGER_CAP_PER_REPO) {
+  const since = now - LEDGER_DAYS * 24 * 60 * 60 * 1e3;
+  const seen = /* @__PURE__ */ new Set();
+  const kept = [];
+  for (const e of entries) {
+    if (e.at < since || seen.has(e.id)) continue;
+    seen.add(e.id);
+    kept.push(e);
+  }
+  kept.sort((a, b) => a.at - b.at);
+  return kept.slice(Math.max(0, kept.length - cap));
+}
+function parseEntry(text) {
+  try {
+    const e = JSON.parse(text);
+    if (typeof e !== "object" || e === null) return null;
+    if (typeof e.id !== "string" || typeof e.at !== "number" || typeof e.workflow !== "string" || typeof e.job !== "string") return null;
+    if (e.kind !== "catch" && e.kind !== "stayed-red" && e.kind !== "reset") return null;
+    return e;
+  } catch {
+    return null;
+  }
+}
+var LEDGER_DAYS, LEDGER_CAP_PER_REPO;
+var init_ledger = __esm({
+  "src/domain/ledger.ts"() {
+    "use strict";
+    LEDGER_DAYS = 90;
+    LEDGER_CAP_PER_REPO = 5e3;
+  }
+});
+
 // node_modules/prom-client/lib/util.js
 var require_util2 = __commonJS({
   "node_modules/prom-client/lib/util.js"(exports2) {
@@ -29267,16 +29303,16 @@ var require_baggage_impl = __commonJS({
         this._entries = entries ? new Map(entries) : /* @__PURE__ */ new Map();
       }
       getEntry(key) {
-        const entry = this._entries.get(key);
-        if (!entry) return;
-        return Object.assign({}, entry);
+        const entry2 = this._entries.get(key);
+        if (!entry2) return;
+        return Object.assign({}, entry2);
       }
       getAllEntries() {
         return Array.from(this._entries.entries());
       }
-      setEntry(key, entry) {
+      setEntry(key, entry2) {
         const newBaggage = new BaggageImpl2(this._entries);
-        newBaggage._entries.set(key, entry);
+        newBaggage._entries.set(key, entry2);
         return newBaggage;
       }
       removeEntry(key) {
@@ -31083,8 +31119,8 @@ var require_eventLoopLag = __commonJS({
     function reportEventloopLag(start, gauge, labels) {
       const delta = process.hrtime(start);
       const nanosec = delta[0] * 1e9 + delta[1];
-      const seconds = nanosec / 1e9;
-      gauge.set(labels, seconds);
+      const seconds2 = nanosec / 1e9;
+      gauge.set(labels, seconds2);
     }
     module2.exports = (registry, config2 = {}) => {
       const namePrefix = config2.prefix ? config2.prefix : "";
@@ -31542,9 +31578,9 @@ var require_gc = __commonJS({
         registers: registry ? [registry] : void 0
       });
       const obs = new perf_hooks.PerformanceObserver((list) => {
-        const entry = list.getEntries()[0];
-        const kind = entry.detail ? kinds[entry.detail.kind] : kinds[entry.kind];
-        gcHistogram.observe(Object.assign({ kind }, labels), entry.duration / 1e3);
+        const entry2 = list.getEntries()[0];
+        const kind = entry2.detail ? kinds[entry2.detail.kind] : kinds[entry2.kind];
+        gcHistogram.observe(Object.assign({ kind }, labels), entry2.duration / 1e3);
       });
       obs.observe({ entryTypes: ["gc"] });
     };
@@ -36961,14 +36997,14 @@ var require_argumentParsers = __commonJS({
       for (let i = 0; i < args.length; i++) {
         const token = parseStringArgument(args[i]);
         if (token && token.toLowerCase() === "block") {
-          const duration = parseNumberArgument(args[i + 1]);
-          if (duration === void 0) {
+          const duration2 = parseNumberArgument(args[i + 1]);
+          if (duration2 === void 0) {
             return void 0;
           }
-          if (duration <= 0) {
+          if (duration2 <= 0) {
             return 0;
           }
-          return duration;
+          return duration2;
         }
       }
       return null;
@@ -38370,15 +38406,15 @@ var require_util3 = __commonJS({
     exports2.getUniqueHostnamesFromOptions = getUniqueHostnamesFromOptions;
     function groupSrvRecords(records) {
       const recordsByPriority = {};
-      for (const record of records) {
-        if (!recordsByPriority.hasOwnProperty(record.priority)) {
-          recordsByPriority[record.priority] = {
-            totalWeight: record.weight,
-            records: [record]
+      for (const record2 of records) {
+        if (!recordsByPriority.hasOwnProperty(record2.priority)) {
+          recordsByPriority[record2.priority] = {
+            totalWeight: record2.weight,
+            records: [record2]
           };
         } else {
-          recordsByPriority[record.priority].totalWeight += record.weight;
-          recordsByPriority[record.priority].records.push(record);
+          recordsByPriority[record2.priority].totalWeight += record2.weight;
+          recordsByPriority[record2.priority].records.push(record2);
         }
       }
       return recordsByPriority;
@@ -38391,12 +38427,12 @@ var require_util3 = __commonJS({
       }
       const random = Math.floor(Math.random() * (recordsGroup.totalWeight + recordsGroup.records.length));
       let total = 0;
-      for (const [i, record] of recordsGroup.records.entries()) {
-        total += 1 + record.weight;
+      for (const [i, record2] of recordsGroup.records.entries()) {
+        total += 1 + record2.weight;
         if (total > random) {
-          recordsGroup.totalWeight -= record.weight;
+          recordsGroup.totalWeight -= record2.weight;
           recordsGroup.records.splice(i, 1);
-          return record;
+          return record2;
         }
       }
     }
@@ -40328,13 +40364,13 @@ var require_cluster2 = __commonJS({
               if (!sortedKeys.length) {
                 return reject(err2);
               }
-              const key = sortedKeys[0], group = groupedRecords[key], record = (0, util_1.weightSrvRecords)(group);
+              const key = sortedKeys[0], group = groupedRecords[key], record2 = (0, util_1.weightSrvRecords)(group);
               if (!group.records.length) {
                 sortedKeys.shift();
               }
-              self2.dnsLookup(record.name).then((host) => resolve({
+              self2.dnsLookup(record2.name).then((host) => resolve({
                 host,
-                port: record.port
+                port: record2.port
               }), tryFirstOne);
             }
             tryFirstOne();
@@ -42722,7 +42758,7 @@ var init_redis_store = __esm({
        * Without an offline queue a command sent while (re)connecting fails at once; wait a bounded
        * time for the connection instead, all waiting commands on one promise.
        */
-      #ready() {
+      ready() {
         if (this.client.status === "ready") return Promise.resolve();
         this.#waiting ??= new Promise((resolve) => {
           const done = () => {
@@ -42738,31 +42774,31 @@ var init_redis_store = __esm({
         return this.#waiting;
       }
       async claim(key, ttlSeconds, owner = "1") {
-        await this.#ready();
+        await this.ready();
         if (await this.client.set(key, owner, "EX", ttlSeconds, "NX") === "OK") return true;
         return owner !== "1" && await this.client.get(key) === owner;
       }
       async release(key) {
-        await this.#ready();
+        await this.ready();
         await this.client.del(key);
       }
       async get(key) {
-        await this.#ready();
+        await this.ready();
         return this.client.get(key);
       }
       async set(key, value, ttlSeconds) {
-        await this.#ready();
+        await this.ready();
         await this.client.set(key, value, "EX", ttlSeconds);
       }
       async incr(key, ttlSeconds) {
-        await this.#ready();
+        await this.ready();
         const n = await this.client.incr(key);
         if (n === 1) await this.client.expire(key, ttlSeconds);
         return n;
       }
       async ping() {
         try {
-          await this.#ready();
+          await this.ready();
           return await this.client.ping() === "PONG";
         } catch {
           return false;
@@ -42770,6 +42806,50 @@ var init_redis_store = __esm({
       }
       async close() {
         this.client.disconnect();
+      }
+    };
+  }
+});
+
+// src/state/redis-ledger.ts
+var redis_ledger_exports = {};
+__export(redis_ledger_exports, {
+  RedisLedger: () => RedisLedger
+});
+var TTL_SECONDS, RedisLedger;
+var init_redis_ledger = __esm({
+  "src/state/redis-ledger.ts"() {
+    "use strict";
+    init_ledger();
+    TTL_SECONDS = LEDGER_DAYS * 24 * 60 * 60;
+    RedisLedger = class {
+      constructor(redis, now = Date.now) {
+        this.redis = redis;
+        this.now = now;
+      }
+      redis;
+      now;
+      #key(repo) {
+        return `ledger:${repo.toLowerCase()}`;
+      }
+      async add(repo, entries) {
+        if (entries.length === 0) return;
+        await this.redis.ready();
+        const key = this.#key(repo);
+        await this.redis.client.multi().rpush(key, ...entries.map((e) => JSON.stringify(e))).ltrim(key, -LEDGER_CAP_PER_REPO, -1).expire(key, TTL_SECONDS).exec();
+      }
+      async list(repo) {
+        await this.redis.ready();
+        const lines = await this.redis.client.lrange(this.#key(repo), 0, -1);
+        return boundEntries(lines.flatMap((l) => parseEntry(l) ?? []), this.now());
+      }
+      async getMeta(repo, key) {
+        await this.redis.ready();
+        return this.redis.client.hget(`${this.#key(repo)}:meta`, key);
+      }
+      async setMeta(repo, key, value) {
+        await this.redis.ready();
+        await this.redis.client.hset(`${this.#key(repo)}:meta`, key, value);
       }
     };
   }
@@ -49203,8 +49283,8 @@ function getCachedAuthentication(state, auth22) {
   const currentScope = authentication.scopes.join(" ");
   return newScope === currentScope ? authentication : false;
 }
-async function wait(seconds) {
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1e3));
+async function wait(seconds2) {
+  await new Promise((resolve) => setTimeout(resolve, seconds2 * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -50792,6 +50872,26 @@ var configSchema = {
           enum: ["check-run", "pr-comment"],
           default: "check-run",
           description: "check-run: report on the bot's check run only; pr-comment: also one PR comment after the final attempt."
+        }
+      }
+    },
+    dashboard: {
+      type: "boolean",
+      default: false,
+      description: "Keep one issue in this repo up to date with its flaky jobs, the CI time re-runs cost and the jobs the breaker stopped."
+    },
+    breaker: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      description: "A job that failed on every attempt of this many runs in a row is broken, not flaky: no automatic re-run while it fails.",
+      properties: {
+        after: {
+          type: "integer",
+          minimum: 0,
+          maximum: 20,
+          default: 3,
+          description: "Runs in a row that stayed red on every attempt before the breaker trips (0 = never)."
         }
       }
     },
@@ -52941,11 +53041,11 @@ var Machine = class Machine2 {
       }
       if (nstk === 0) return;
       nstk -= 2;
-      const entry = stk[nstk];
-      if (entry < 0) {
-        capArray[capOffset - entry - 1] = stk[nstk + 1];
+      const entry2 = stk[nstk];
+      if (entry2 < 0) {
+        capArray[capOffset - entry2 - 1] = stk[nstk + 1];
         pc = 0;
-      } else pc = entry;
+      } else pc = entry2;
     }
   }
 };
@@ -57662,7 +57762,9 @@ var keys = {
   storm: (installation, window2) => `storm:${installation}:${window2}`,
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
-  config: (generation, repoKey) => `config:${generation}:${repoKey}`,
+  dashboardLease: (repo) => `dashboard-lease:${repo.toLowerCase()}`,
+  workflowRuns: (repo, workflowId, day2) => `workflow-runs:${repo.toLowerCase()}:${workflowId}:${day2}`,
+  config: (generation, repoKey2) => `config:${generation}:${repoKey2}`,
   configGeneration: (owner) => `config-gen:${owner.toLowerCase()}`
 };
 
@@ -57677,15 +57779,15 @@ var Lru = class {
   #entries = /* @__PURE__ */ new Map();
   /** The live value (and marks it recently used), or undefined when absent or expired. */
   get(key) {
-    const entry = this.#entries.get(key);
-    if (!entry) return void 0;
-    if (entry.expires <= this.now()) {
+    const entry2 = this.#entries.get(key);
+    if (!entry2) return void 0;
+    if (entry2.expires <= this.now()) {
       this.#entries.delete(key);
       return void 0;
     }
     this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry.value;
+    this.#entries.set(key, entry2);
+    return entry2.value;
   }
   has(key) {
     return this.get(key) !== void 0;
@@ -57698,8 +57800,8 @@ var Lru = class {
   }
   /** A new value for a live entry, keeping its expiry. */
   update(key, value) {
-    const entry = this.#entries.get(key);
-    if (entry) entry.value = value;
+    const entry2 = this.#entries.get(key);
+    if (entry2) entry2.value = value;
   }
   delete(key) {
     this.#entries.delete(key);
@@ -58034,6 +58136,25 @@ function gitHubClient(octokit, owner, repo) {
     async createComment(issueNumber, body) {
       await octokit.rest.issues.createComment({ ...base, issue_number: issueNumber, body });
     },
+    async findIssue(label, marker) {
+      const { data } = await octokit.rest.issues.listForRepo({ ...base, labels: label, state: "all", sort: "created", direction: "desc", per_page: 100 });
+      const found = data.find((i) => !i.pull_request && typeof i.body === "string" && i.body.includes(marker));
+      return found ? found.number : null;
+    },
+    async createIssue(title2, body, labels) {
+      const { data } = await octokit.rest.issues.create({ ...base, title: title2, body, labels });
+      return data.number;
+    },
+    async updateIssue(issueNumber, body) {
+      return orNull(async () => {
+        await octokit.rest.issues.update({ ...base, issue_number: issueNumber, body });
+        return true;
+      }, [404, 410]);
+    },
+    async countRuns(workflowId, sinceDate) {
+      const { data } = await octokit.rest.actions.listWorkflowRuns({ ...base, workflow_id: workflowId, created: `>=${sinceDate}`, per_page: 1 });
+      return data.total_count;
+    },
     async createCheckRun(check) {
       const { data } = await octokit.rest.checks.create({ ...checkParams(check), head_sha: check.headSha });
       return data.id;
@@ -58139,8 +58260,12 @@ var REFUSAL_REASONS = {
   "real-failure": { side: "ours", button: true },
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },
-  "permission": { side: "ours", button: true }
+  "permission": { side: "ours", button: true },
+  "breaker": { side: "ours", button: true }
 };
+function alreadyRunning(githubMessage) {
+  return /already running/i.test(githubMessage) ? { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" } : null;
+}
 function offersButton(reason) {
   return REFUSAL_REASONS[reason].button;
 }
@@ -58782,11 +58907,369 @@ async function withClaim(store, key, owner, work) {
 }
 
 // src/state/reruns.ts
-async function rememberRerun(store, repo, runId) {
-  await store.set(keys.reran(repo, runId), "1", TTL.remember);
+var COMMAND = { category: "command", evidence: "re-run on request" };
+async function rememberRerun(store, repo, runId, evidence = COMMAND) {
+  const jobs = evidence.jobs ? Object.fromEntries(Object.entries(evidence.jobs).slice(0, 50)) : void 0;
+  await store.set(keys.reran(repo, runId), JSON.stringify({ ...evidence, jobs }), TTL.remember);
 }
-async function wasRerun(store, repo, runId) {
-  return await store.get(keys.reran(repo, runId)) !== null;
+async function rerunEvidence(store, repo, runId) {
+  const value = await store.get(keys.reran(repo, runId));
+  if (value === null) return null;
+  try {
+    const parsed = JSON.parse(value);
+    if (typeof parsed === "object" && parsed !== null && typeof parsed.category === "string") return parsed;
+  } catch {
+  }
+  return { category: "any", evidence: "re-run by rerun-bot" };
+}
+
+// src/handlers/ledger.ts
+init_ledger();
+
+// src/policy/breaker.ts
+init_ledger();
+function trippedJobs(entries, after) {
+  const streaks = /* @__PURE__ */ new Map();
+  if (after <= 0) return /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    const key = jobKey(e.workflow, e.job);
+    if (e.kind !== "stayed-red") {
+      streaks.delete(key);
+      continue;
+    }
+    const streak = streaks.get(key) ?? [];
+    if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
+    streaks.set(key, streak);
+  }
+  const trips = /* @__PURE__ */ new Map();
+  for (const [key, runs] of streaks) {
+    if (runs.length < after) continue;
+    const last = runs[runs.length - 1];
+    trips.set(key, { workflow: last.workflow, job: last.job, runs, since: runs[after - 1].at, category: last.category });
+  }
+  return trips;
+}
+function resetHint(job) {
+  return `comment \`/rerun reset ${job.replace(/[`\r\n]/g, "'")}\` on a pull request or on the dashboard issue, or fix the job: the breaker resets when it passes`;
+}
+function breakerRefusal(workflow, failed, trips, after) {
+  const broken = failed.filter((name) => trips.has(jobKey(workflow, name)));
+  if (broken.length === 0) return null;
+  const names = broken.slice(0, 3).map((n) => `"${n}"`).join(", ") + (broken.length > 3 ? ` and ${broken.length - 3} more` : "");
+  return {
+    reason: "breaker",
+    message: `${names} failed on every attempt of the last ${after} runs the bot re-ran: broken, not flaky, so this run is not re-run automatically (/rerun still works). To reset: ${resetHint(broken[0])}`
+  };
+}
+function passedTripped(workflow, passed, trips) {
+  return passed.filter((name) => trips.has(jobKey(workflow, name)));
+}
+
+// src/handlers/dashboard.ts
+import { createHash } from "node:crypto";
+
+// src/policy/flaky-stats.ts
+init_ledger();
+var DAY_MS2 = 24 * 60 * 60 * 1e3;
+function summarize(entries, now, weeks = 8) {
+  const d7 = now - 7 * DAY_MS2;
+  const d30 = now - 30 * DAY_MS2;
+  const byJob = /* @__PURE__ */ new Map();
+  const weekly = new Array(weeks).fill(0);
+  let catches30 = 0;
+  let costSeconds30 = 0;
+  let redSeconds30 = 0;
+  for (const e of entries) {
+    if (e.kind === "reset") continue;
+    const age = now - e.at;
+    if (e.kind === "catch") {
+      const week = weeks - 1 - Math.floor(age / (7 * DAY_MS2));
+      if (week >= 0 && week < weeks) weekly[week]++;
+    }
+    if (e.at < d30) continue;
+    const key = jobKey(e.workflow, e.job);
+    let item = byJob.get(key);
+    if (!item) {
+      item = { row: { workflow: e.workflow, job: e.job, catches7: 0, catches30: 0, red30: 0, last: e, category: e.category, costSeconds30: 0 }, categories: /* @__PURE__ */ new Map() };
+      byJob.set(key, item);
+    }
+    const { row } = item;
+    row.costSeconds30 += e.costSeconds;
+    if (e.kind === "stayed-red") {
+      redSeconds30 += e.costSeconds;
+      row.red30++;
+      continue;
+    }
+    costSeconds30 += e.costSeconds;
+    catches30++;
+    row.catches30++;
+    if (e.at >= d7) row.catches7++;
+    if (row.last.kind !== "catch" || e.at >= row.last.at) row.last = e;
+    item.categories.set(e.category, (item.categories.get(e.category) ?? 0) + 1);
+  }
+  const rows = [...byJob.values()].map(({ row, categories }) => {
+    const top = [...categories].sort((a, b) => b[1] - a[1])[0];
+    return { ...row, category: top ? top[0] : row.category };
+  }).filter((r) => r.catches30 > 0).sort((a, b) => b.catches30 - a.catches30 || b.catches7 - a.catches7 || b.last.at - a.last.at || a.job.localeCompare(b.job));
+  return { rows, weekly, catches30, costSeconds30, redSeconds30 };
+}
+function sharePercent(catches, runs) {
+  if (!runs || runs <= 0) return null;
+  return Math.min(100, Math.round(catches / runs * 1e3) / 10);
+}
+
+// src/report/dashboard.ts
+var DASHBOARD_MARKER = "<!-- rerun-bot:dashboard -->";
+var DASHBOARD_TITLE = "Flaky jobs dashboard (rerun-bot)";
+var DASHBOARD_LABEL = "rerun-bot";
+var MAX_BODY = 65e3;
+function duration(seconds2) {
+  const s = Math.max(0, Math.round(seconds2));
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+var day = (ms) => new Date(ms).toISOString().slice(0, 10);
+function flakyRow(r, runs302) {
+  const share = sharePercent(r.catches30, runs302.get(r.last.workflowId));
+  const last = `${mdLink(`#${r.last.runNumber} attempt ${r.last.attempt}`, r.last.url)} ${day(r.last.at)}`;
+  const said = r.last.evidence.startsWith(`${r.category}:`) ? r.last.evidence : `${r.category}: ${r.last.evidence}`;
+  const evidence = mdText(said, 100);
+  return `| ${mdText(r.workflow, 60)} | ${mdText(r.job, 100)} | ${r.catches7} | ${r.catches30} | ${share === null ? "\u2013" : `${share}%`} | ${last} | ${evidence} | ${duration(r.costSeconds30)} |`;
+}
+function tripRow(t) {
+  const last = t.runs[t.runs.length - 1];
+  return `| ${mdText(t.workflow, 60)} | ${mdText(t.job, 100)} | ${day(t.since)} | ${t.runs.length} | ${mdLink(`#${last.runNumber}`, last.url)} | /rerun reset ${mdText(t.job, 100)} |`;
+}
+function fit(lines, budget, what) {
+  const out = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (used + lines[i].length + 1 > budget) {
+      out.push("", `\u2026and ${lines.length - i} more ${what} (the oldest and least frequent are left out to stay within GitHub's issue size).`);
+      break;
+    }
+    out.push(lines[i]);
+    used += lines[i].length + 1;
+  }
+  return out;
+}
+function weeklyChart(weekly, now) {
+  const week = 7 * 24 * 60 * 60 * 1e3;
+  const labels = weekly.map((_, i) => `"${day(now.getTime() - (weekly.length - i) * week + 1).slice(5)}"`);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    '  title "Catches per week"',
+    `  x-axis [${labels.join(", ")}]`,
+    `  y-axis "catches" 0 --> ${Math.max(1, ...weekly)}`,
+    `  bar [${weekly.join(", ")}]`,
+    "```"
+  ];
+}
+function renderDashboard(input) {
+  const { summary: summary2, trips, now } = input;
+  const head = [
+    DASHBOARD_MARKER,
+    "This issue is kept up to date by rerun-bot from the jobs it saw fail and then pass on a re-run of the same commit (a *catch*), in the last 30 days. Edits to it are overwritten.",
+    "",
+    `**${summary2.catches30} catch${summary2.catches30 === 1 ? "" : "es"}** in ${summary2.rows.length} job${summary2.rows.length === 1 ? "" : "s"}; their failed attempts cost **${duration(summary2.costSeconds30)}** of CI time` + (summary2.redSeconds30 > 0 ? `, and re-runs of jobs that stayed red another **${duration(summary2.redSeconds30)}**.` : "."),
+    ""
+  ];
+  const tripHead = [
+    "## Stopped by the breaker",
+    "",
+    "These jobs failed on every attempt of several runs in a row: broken, not flaky. rerun-bot does not re-run their runs automatically (`/rerun` still works). The breaker resets when the job passes again, or: comment the command in the last column here or on a pull request.",
+    "",
+    "| Workflow | Job | Stopped since | Red runs in a row | Last | Reset |",
+    "| --- | --- | --- | --- | --- | --- |"
+  ];
+  const flakyHead = [
+    "## Flaky jobs",
+    "",
+    "| Workflow | Job | 7 days | 30 days | Share of runs | Last catch | Evidence | CI time lost (30 days) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  ];
+  const footer = [
+    "",
+    `<sub>Updated ${now.toISOString().slice(0, 16).replace("T", " ")} UTC. Share of runs: catches of the job over runs of its workflow in 30 days. \`/rerun stats\` on a pull request gives the top of this list.</sub>`
+  ];
+  const chart = summary2.catches30 > 0 || summary2.weekly.some((n) => n > 0) ? ["", "## Catches per week", "", ...weeklyChart(summary2.weekly, now)] : [];
+  const fixed = [...head, ...footer, ...chart].join("\n").length;
+  let budget = MAX_BODY - fixed - tripHead.join("\n").length - flakyHead.join("\n").length - 400;
+  const parts = [...head];
+  if (trips.length > 0) {
+    const rows = fit(trips.map(tripRow), Math.floor(budget / 4), "stopped jobs");
+    budget -= rows.join("\n").length;
+    parts.push(...tripHead, ...rows, "");
+  }
+  if (summary2.rows.length > 0) parts.push(...flakyHead, ...fit(summary2.rows.map((r) => flakyRow(r, input.runs30)), budget, "flaky jobs"));
+  else parts.push("No flaky job caught in the last 30 days.");
+  parts.push(...chart, ...footer);
+  return parts.join("\n");
+}
+function renderStats(summary2, trips, top = 10) {
+  if (summary2.rows.length === 0 && trips.length === 0) return "rerun-bot has caught no flaky job in this repository in the last 30 days.";
+  const lines = [
+    `**Flaky jobs, last 30 days:** ${summary2.catches30} catch${summary2.catches30 === 1 ? "" : "es"} in ${summary2.rows.length} job${summary2.rows.length === 1 ? "" : "s"}, ${duration(summary2.costSeconds30)} of CI time in failed attempts.`,
+    ""
+  ];
+  for (const r of summary2.rows.slice(0, top)) {
+    lines.push(`- ${mdText(r.job, 100)} (${mdText(r.workflow, 60)}): ${r.catches30} in 30 days, ${r.catches7} in 7; last ${mdLink(`#${r.last.runNumber}`, r.last.url)}; ${r.category}`);
+  }
+  if (summary2.rows.length > top) lines.push(`- \u2026and ${summary2.rows.length - top} more`);
+  for (const t of trips.slice(0, top)) {
+    lines.push(`- stopped by the breaker: ${mdText(t.job, 100)} (${mdText(t.workflow, 60)}); to reset, ${resetHint(t.job)}`);
+  }
+  return lines.join("\n");
+}
+
+// src/handlers/dashboard.ts
+var LEASE_SECONDS = 60;
+var MAX_WORKFLOWS_COUNTED = 10;
+var WAIT_MS = 200;
+var WAIT_TRIES = 50;
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var fingerprint = (body) => createHash("sha256").update(body.replace(/<sub>Updated [^.]*\./, "")).digest("hex");
+async function runs30(deps, gh, workflowIds) {
+  const repo = `${gh.owner}/${gh.repo}`;
+  const since = new Date(deps.now().getTime() - 30 * 24 * 60 * 60 * 1e3).toISOString().slice(0, 10);
+  const out = /* @__PURE__ */ new Map();
+  for (const id of workflowIds.slice(0, MAX_WORKFLOWS_COUNTED)) {
+    const key = keys.workflowRuns(repo, id, since);
+    const cached = await deps.store.get(key);
+    if (cached !== null) {
+      out.set(id, Number(cached));
+      continue;
+    }
+    try {
+      const n = await gh.countRuns(id, since);
+      out.set(id, n);
+      await deps.store.set(key, String(n), 60 * 60);
+    } catch {
+    }
+  }
+  return out;
+}
+async function updateDashboard(deps, gh, breakerAfter) {
+  const repo = `${gh.owner}/${gh.repo}`;
+  const lease = keys.dashboardLease(repo);
+  const owner = `dashboard:${deps.random().toString(36).slice(2)}`;
+  let held = false;
+  for (let i = 0; i < WAIT_TRIES && !held; i++) {
+    held = await deps.store.claim(lease, LEASE_SECONDS, owner);
+    if (!held) await sleep(WAIT_MS);
+  }
+  if (!held) return null;
+  try {
+    const entries = await deps.ledger.list(repo);
+    const summary2 = summarize(entries, deps.now().getTime());
+    const trips = [...trippedJobs(entries, breakerAfter).values()];
+    const workflowIds = [...new Set(summary2.rows.map((r) => r.last.workflowId))];
+    const body = renderDashboard({ repo, summary: summary2, trips, runs30: await runs30(deps, gh, workflowIds), now: deps.now() });
+    const print = fingerprint(body);
+    let number = Number(await deps.ledger.getMeta(repo, "dashboard-issue")) || null;
+    if (number !== null && await deps.ledger.getMeta(repo, "dashboard-fingerprint") === print) return number;
+    number ??= await gh.findIssue(DASHBOARD_LABEL, DASHBOARD_MARKER);
+    if (number === null || await gh.updateIssue(number, body) === null) {
+      number = await gh.createIssue(DASHBOARD_TITLE, body, [DASHBOARD_LABEL]);
+    }
+    await deps.ledger.setMeta(repo, "dashboard-issue", String(number));
+    await deps.ledger.setMeta(repo, "dashboard-fingerprint", print);
+    deps.metrics.dashboardWrites.inc();
+    return number;
+  } catch (err) {
+    throw new Error(`could not update the dashboard issue: ${explainGitHubError(err).message}`);
+  } finally {
+    await deps.store.release(lease);
+  }
+}
+
+// src/handlers/ledger.ts
+function seconds(job) {
+  const start = Date.parse(job.startedAt ?? "");
+  const end = Date.parse(job.completedAt ?? "");
+  return Number.isFinite(start) && Number.isFinite(end) && end > start ? Math.round((end - start) / 1e3) : 0;
+}
+function entry(run2, kind, job, at, rest) {
+  return {
+    id: `${kind}:${run2.id}:${run2.runAttempt}:${job}`,
+    kind,
+    at,
+    workflow: run2.name,
+    workflowId: run2.workflowId,
+    job,
+    runId: run2.id,
+    runNumber: run2.runNumber,
+    attempt: run2.runAttempt,
+    sha: run2.headSha,
+    url: run2.htmlUrl,
+    ...rest
+  };
+}
+async function record(deps, gh, entries, settings) {
+  if (entries.length === 0) return;
+  const repo = `${gh.owner}/${gh.repo}`;
+  const before = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  await deps.ledger.add(repo, entries);
+  const after = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  for (const [key, trip] of after) if (!before.has(key)) deps.metrics.breakerTrips.inc({ category: trip.category });
+  if (!settings.dashboard) return;
+  try {
+    await updateDashboard(deps, gh, settings.breakerAfter);
+  } catch (err) {
+    deps.log?.warn({ repo, err: err instanceof Error ? err.message : String(err) }, "dashboard not updated");
+  }
+}
+async function recordCatches(deps, gh, run2, flaky, allJobs, why, settings) {
+  const at = deps.now().getTime();
+  const entries = flaky.map((f) => {
+    const [category, evidence] = why.jobs?.[f.name] ?? [why.category, why.evidence];
+    const cost = allJobs.filter((j) => j.name === f.name && isFailedJob(j)).reduce((sum, j) => sum + seconds(j), 0);
+    return entry(run2, "catch", f.name, at, { category, evidence, costSeconds: cost });
+  });
+  for (const e of entries) deps.metrics.catches.inc({ category: e.category });
+  await record(deps, gh, entries, settings);
+}
+async function recordStayedRed(deps, gh, run2, allJobs, why, settings) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const j of allJobs) byName.set(j.name, [...byName.get(j.name) ?? [], j]);
+  const at = deps.now().getTime();
+  const entries = [];
+  for (const [name, attempts] of byName) {
+    if (attempts.length < 2 || !attempts.every(isFailedJob)) continue;
+    const cost = attempts.filter((j) => (j.runAttempt ?? 1) > 1).reduce((sum, j) => sum + seconds(j), 0);
+    const [category] = why.jobs?.[name] ?? [why.category];
+    entries.push(entry(run2, "stayed-red", name, at, { category, evidence: `failed on all ${attempts.length} attempts`, costSeconds: cost }));
+  }
+  await record(deps, gh, entries, settings);
+}
+async function repoTrips(deps, repo, after) {
+  return after > 0 ? trippedJobs(await deps.ledger.list(repo), after) : /* @__PURE__ */ new Map();
+}
+function tripsOf(trips, workflow) {
+  return [...trips.values()].filter((t) => t.workflow === workflow);
+}
+async function checkBreaker(deps, gh, run2, jobs, trips, settings) {
+  const passed = passedTripped(run2.name, jobs.filter((j) => j.conclusion === "success").map((j) => j.name), trips);
+  if (passed.length > 0) {
+    const at = deps.now().getTime();
+    await record(deps, gh, passed.map((name) => entry(run2, "reset", name, at, { category: "any", evidence: `passed in run #${run2.runNumber}`, costSeconds: 0 })), settings);
+    for (const name of passed) trips.delete(jobKey(run2.name, name));
+  }
+  return breakerRefusal(run2.name, jobs.filter(isFailedJob).map((j) => j.name), trips, settings.breakerAfter);
+}
+async function resetBreaker(deps, gh, job, by, settings) {
+  const repo = `${gh.owner}/${gh.repo}`;
+  const trips = [...(await repoTrips(deps, repo, settings.breakerAfter)).values()].filter((t) => t.job.toLowerCase() === job.toLowerCase());
+  const at = deps.now().getTime();
+  const entries = trips.map((t) => {
+    const last = t.runs[t.runs.length - 1];
+    return { ...last, id: `reset:${at}:${jobKey(t.workflow, t.job)}`, kind: "reset", at, category: "command", evidence: `reset by @${by}`, costSeconds: 0 };
+  });
+  await record(deps, gh, entries, settings);
+  return trips;
 }
 
 // src/handlers/workflow-run.ts
@@ -58827,21 +59310,27 @@ async function onFailedRun(context, deps, run2) {
     context.log.debug({ repo: fullName, run: run2.id, why: screen.why }, "no automatic re-run");
     return;
   }
+  const settings = ledgerSettings(loaded.config);
   const fresh = await withClaim(deps.store, claimKey, context.id, async (claim) => {
-    if (screen.kind === "refuse") return refuse(context, deps, gh, run2, auto, screen.refusal, null, []);
+    if (screen.kind === "refuse") return refuse(context, deps, gh, run2, auto, screen.refusal, null, [], settings);
     let jobs = null;
     let why = "no rule asks about jobs, so every failure counts as a flake";
     let maxAttempts2 = auto["max-attempts"];
     let verdicts = [];
     let deciding = screen.rules;
     const stale = (why2) => context.log.info({ repo: fullName, run: run2.id, why: why2 }, "stale delivery: no re-run");
-    if (screen.needJobs) {
+    const trips = await repoTrips(deps, fullName, settings.breakerAfter);
+    if (screen.needJobs || tripsOf(trips, run2.name).length > 0) {
       jobs = await gh.listJobs(run2.id);
       const atNow = checkStillWanted(run2, { runAttempt: Math.max(run2.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1)), status: "completed" }, null);
       if (atNow.kind === "stale") return stale(atNow.why);
+      const broken = await checkBreaker(deps, gh, run2, jobs, trips, settings);
+      if (broken) return refuse(context, deps, gh, run2, auto, broken, jobs, [], settings);
+    }
+    if (screen.needJobs && jobs) {
       const verdict = await judgeWithEvidence(gh, run2, jobs, screen.rules, auto);
       verdicts = verdict.verdicts;
-      if (verdict.kind === "refuse") return refuse(context, deps, gh, run2, auto, verdict.refusal, jobs, verdicts);
+      if (verdict.kind === "refuse") return refuse(context, deps, gh, run2, auto, verdict.refusal, jobs, verdicts, settings);
       ({ why, maxAttempts: maxAttempts2 } = verdict);
       deciding = verdict.verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
     }
@@ -58849,13 +59338,13 @@ async function onFailedRun(context, deps, run2) {
     const pullHead = await currentPullHead(gh, run2);
     const still = checkStillWanted(run2, current, pullHead);
     if (still.kind === "stale") return stale(still.why);
-    if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts);
+    if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts, settings);
     const installationId = context.payload.installation?.id;
     const schedule = auto["dry-run"] ? void 0 : deps.schedule;
     if (installationId && schedule) {
       const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
       const delayMs = rerunDelayMs(deciding, run2.runAttempt);
-      const work = { kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure };
+      const work = { kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure, evidence: evidenceOf(verdicts, why) };
       const failures = infrastructure ? await countInfraFailure(deps, installationId) : 0;
       const holdMs = holdDelayMs(failures, 0, deps.hold);
       if (holdMs > 0) {
@@ -58871,22 +59360,31 @@ async function onFailedRun(context, deps, run2) {
         return;
       }
     }
-    await rerun(context, deps, gh, claim, run2, auto, { jobs, verdicts, why, maxAttempts: maxAttempts2 });
+    await rerun(context, deps, gh, claim, run2, auto, { jobs, verdicts, why, maxAttempts: maxAttempts2 }, settings);
   });
   if (!fresh) context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt }, "duplicate workflow_run event ignored");
 }
-async function rerun(context, deps, gh, claim, run2, auto, d) {
+function ledgerSettings(config2) {
+  return { dashboard: config2.dashboard, breakerAfter: config2.breaker.after };
+}
+function evidenceOf(verdicts, why) {
+  const flakes = verdicts.flatMap((v) => v.kind === "flake" ? [v] : []);
+  if (flakes.length === 0) return { category: "any", evidence: why };
+  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.evidence} (${v.rule.label})`]]));
+  const first = flakes.find((v) => v.category === "infrastructure") ?? flakes[0];
+  return { category: first.category, evidence: `${first.evidence} (${first.rule.label})`, jobs };
+}
+async function rerun(context, deps, gh, claim, run2, auto, d, settings) {
   const fullName = `${gh.owner}/${gh.repo}`;
   const dryRun = auto["dry-run"];
   const spent = dryRun ? null : await spendBudget(deps, fullName, run2.headSha, auto.budget);
-  if (spent) return refuse(context, deps, gh, run2, auto, spent, d.jobs, d.verdicts);
+  if (spent) return refuse(context, deps, gh, run2, auto, spent, d.jobs, d.verdicts, settings);
   try {
     if (!dryRun) await gh.rerunFailedJobs(run2.id, false);
   } catch (err) {
     const explained = explainGitHubError(err);
-    if (/already running/i.test(explained.message)) {
-      return refuse(context, deps, gh, run2, auto, { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }, d.jobs, d.verdicts);
-    }
+    const first = alreadyRunning(explained.message);
+    if (first) return refuse(context, deps, gh, run2, auto, first, d.jobs, d.verdicts, settings);
     context.log.error({ repo: fullName, run: run2.id, status: explained.status }, `re-run failed: ${explained.message}`);
     if (!explained.refused) await claim.retryable();
     deps.metrics.countRerun("auto", false, dryRun);
@@ -58895,7 +59393,7 @@ async function rerun(context, deps, gh, claim, run2, auto, d) {
   }
   await claim.accepted();
   context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt + 1, dryRun }, "re-ran failed jobs");
-  if (!dryRun) await rememberRerun(deps.store, fullName, run2.id);
+  if (!dryRun) await rememberRerun(deps.store, fullName, run2.id, evidenceOf(d.verdicts, d.why));
   deps.metrics.countRerun("auto", true, dryRun);
   await writeCheckRun(
     gh,
@@ -58906,12 +59404,16 @@ async function rerun(context, deps, gh, claim, run2, auto, d) {
     d.verdicts
   );
 }
-async function refuse(context, deps, gh, run2, auto, refusal, jobs, verdicts) {
-  context.log.info({ repo: `${gh.owner}/${gh.repo}`, run: run2.id, reason: refusal.reason }, "automatic re-run refused");
+async function refuse(context, deps, gh, run2, auto, refusal, jobs, verdicts, settings) {
+  const fullName = `${gh.owner}/${gh.repo}`;
+  context.log.info({ repo: fullName, run: run2.id, reason: refusal.reason }, "automatic re-run refused");
   deps.metrics.refusals.inc({ reason: refusal.reason });
   await writeCheckRun(gh, deps.store, run2, { kind: "refused", refusal }, jobs, verdicts);
+  const gaveUp = refusal.reason === "max-attempts" || refusal.reason === "real-failure";
+  const why = gaveUp && run2.runAttempt > 1 ? await rerunEvidence(deps.store, fullName, run2.id) : null;
+  if (why && settings) await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, settings);
   if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
-    if (await wasRerun(deps.store, `${gh.owner}/${gh.repo}`, run2.id)) {
+    if (why) {
       await commentOnPulls(
         gh,
         run2,
@@ -58926,15 +59428,19 @@ async function commentOnPulls(gh, run2, body) {
 async function onPassedRerun(context, deps, run2) {
   const { owner, repo } = context.repo();
   const fullName = `${owner}/${repo}`;
-  if (!await wasRerun(deps.store, fullName, run2.id)) return;
+  const why = await rerunEvidence(deps.store, fullName, run2.id);
+  if (!why) return;
   await withClaim(deps.store, keys.autoEvent(fullName, run2.id, run2.runAttempt), context.id, async () => {
     const gh = gitHubClient(context.octokit, owner, repo);
-    const flaky = findFlaky(await gh.listJobs(run2.id, "all"));
+    const allJobs = await gh.listJobs(run2.id, "all");
+    const flaky = findFlaky(allJobs);
     await writeCheckRun(gh, deps.store, run2, { kind: "flaky", flaky, attempt: run2.runAttempt });
     context.log.info({ repo: fullName, run: run2.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
     deps.metrics.flakyJobs.inc(flaky.length);
     if (flaky.length === 0) return;
     const loaded = await deps.configs.load(context.octokit, owner, repo);
+    const settings = loaded.kind === "ok" ? ledgerSettings(loaded.config) : { dashboard: false, breakerAfter: 3 };
+    await recordCatches(deps, gh, run2, flaky, allJobs, why, settings);
     if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
       await commentOnPulls(
         gh,
@@ -58959,10 +59465,12 @@ var HELP = [
   { usage: "/rerun workflow:<name>", help: "re-run the failed jobs of that workflow's run (name or file name)" },
   { usage: "/rerun ... --debug", help: "the same with debug logging" },
   { usage: "/rerun help", help: "show this usage and the job names of this PR's failed runs" },
+  { usage: "/rerun stats", help: "the repo's flaky jobs of the last 30 days, from the bot's ledger (also on the dashboard issue)" },
+  { usage: "/rerun reset <job>", help: "reset the breaker of a job it stopped (also on the dashboard issue)" },
   { usage: "/retest", help: "the same as /rerun (Prow's word)" }
 ];
 var FENCE = /^ {0,3}(`{3,}|~{3,})/;
-var COMMAND = /^[ \t]*\/(?:rerun|retest)(?=[ \t]|$)(.*)$/i;
+var COMMAND2 = /^[ \t]*\/(?:rerun|retest)(?=[ \t]|$)(.*)$/i;
 var FLAG = /(^|[ \t])--debug(?=[ \t]|$)/gi;
 function commandLines(body) {
   const text = body.slice(0, MAX_COMMENT_LENGTH).replace(/<!--[\s\S]*?(-->|$)/g, "");
@@ -59050,6 +59558,13 @@ function parseArgs(rawArgs) {
   }
   if (args === "") return { kind: "rerun-failed", debug };
   if (/^help$/i.test(args) && !debug) return { kind: "help" };
+  if (/^stats$/i.test(args) && !debug) return { kind: "stats" };
+  const reset = /^reset[ \t]+(.+)$/is.exec(args);
+  if (reset && !debug) {
+    const name = unquote(reset[1].trim()).trim();
+    if (name === "" || Array.from(name).length > MAX_NAME_LENGTH) return { kind: "invalid", args: raw };
+    return { kind: "reset", name };
+  }
   const named = /^(job|workflow):\s*(.*)$/is.exec(args);
   if (named) {
     const name = unquote(named[2].trim()).trim();
@@ -59062,7 +59577,7 @@ function parseCommands(body) {
   const commands = [];
   const seen = /* @__PURE__ */ new Set();
   for (const line of commandLines(body)) {
-    const m = COMMAND.exec(line);
+    const m = COMMAND2.exec(line);
     if (!m) continue;
     const command = parseArgs(m[1]);
     const key = JSON.stringify(command);
@@ -59129,13 +59644,16 @@ function leftAlone(run2) {
       return { note: `${label}: nothing to re-run (conclusion: ${run2.conclusion ?? "none"})`, refused: false };
   }
 }
+function isLedgerCommand(command) {
+  return command.kind === "stats" || command.kind === "reset";
+}
 function needsJobs(command) {
   return command.kind === "rerun-job";
 }
 function planCommand(command, allRuns, now, jobsByRun = /* @__PURE__ */ new Map()) {
   const plan = { actions: [], notes: [], refused: 0 };
   const runs = latestRuns(allRuns);
-  if (command.kind === "help" || command.kind === "invalid") return plan;
+  if (command.kind === "help" || command.kind === "invalid" || command.kind === "stats" || command.kind === "reset") return plan;
   if (runs.length === 0) {
     plan.notes.push("no workflow run exists for the pull request's head commit");
     return plan;
@@ -59299,9 +59817,10 @@ var MAX_SUITES_REREQUESTED = 10;
 var isBot = (user) => !user || user.type === "Bot" || /\[bot\]$/.test(user.login ?? "");
 async function handleIssueComment(context, deps) {
   const { comment, issue, repository } = context.payload;
-  if (!comment || !issue?.pull_request || !repository?.owner?.login) return;
+  if (!comment || !issue || !repository?.owner?.login) return;
   if (!comment.user || isBot(comment.user) || isBot(context.payload.sender)) return;
-  const commands = parseCommands(typeof comment.body === "string" ? comment.body : "");
+  const parsed = parseCommands(typeof comment.body === "string" ? comment.body : "");
+  const commands = issue.pull_request ? parsed : parsed.filter(isLedgerCommand);
   if (commands.length === 0) return;
   const login = comment.user.login;
   const { owner, repo } = context.repo();
@@ -59324,7 +59843,7 @@ async function handleIssueComment(context, deps) {
       return;
     }
     const config2 = loaded.config.commands;
-    const asksForRuns = commands.some((c) => c.kind !== "invalid");
+    const asksForRuns = commands.some((c) => c.kind !== "invalid" && !isLedgerCommand(c));
     if (issue.state === "closed" && asksForRuns) {
       await reply(renderClosedPull(Boolean(issue.pull_request.merged_at)));
       await react("confused");
@@ -59343,8 +59862,15 @@ async function handleIssueComment(context, deps) {
         asker = { kind: "author", budget: config2["author-budget"] };
       }
       const dryRun = config2["dry-run"];
-      const done = await runCommands(gh, deps, issue.number, commands, { dryRun, claim, asker, config: config2 });
-      await reply(renderReply(done.outcomes, dryRun, done.rerequested, done.jobNames));
+      const ledgerCommands = commands.filter(isLedgerCommand);
+      const runCommandList = commands.filter((c) => !isLedgerCommand(c));
+      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, asker.kind === "role" ? login : null);
+      if (runCommandList.length === 0) {
+        await reply(ledgerText.join("\n\n"));
+        return;
+      }
+      const done = await runCommands(gh, deps, issue.number, runCommandList, { dryRun, claim, asker, config: config2 });
+      await reply([renderReply(done.outcomes, dryRun, done.rerequested, done.jobNames), ...ledgerText].join("\n\n"));
       const reaction = outcomeReaction(done.asked, done.rerun, done.refused);
       if (reaction) await react(reaction);
     } catch (err) {
@@ -59354,6 +59880,32 @@ async function handleIssueComment(context, deps) {
       await reply(`Could not carry out the command: ${mdText(explained.message)}.`);
     }
   });
+}
+async function answerLedgerCommands(gh, deps, commands, config2, resetBy) {
+  const repo = `${gh.owner}/${gh.repo}`;
+  const settings = { dashboard: config2.dashboard, breakerAfter: config2.breaker.after };
+  const out = [];
+  for (const command of commands) {
+    if (command.kind === "stats") {
+      const entries = await deps.ledger.list(repo);
+      out.push(renderStats(summarize(entries, deps.now().getTime()), [...trippedJobs(entries, settings.breakerAfter).values()]));
+    } else if (command.kind === "reset") {
+      if (resetBy === null) {
+        out.push(`Only someone with the ${config2.commands.permission} role can reset the breaker.`);
+        continue;
+      }
+      const reset = await resetBreaker(deps, gh, command.name, resetBy, settings);
+      if (reset.length > 0) {
+        out.push(`Breaker reset for ${reset.map((t) => `${mdText(t.job, 100)} (${mdText(t.workflow, 60)})`).join(", ")}: automatic re-runs of it are back on.`);
+      } else {
+        const tripped = [...(await repoTrips(deps, repo, settings.breakerAfter)).values()].map((t) => mdText(t.job, 100));
+        out.push(
+          `No job named ${mdText(command.name, 100)} is stopped by the breaker${tripped.length > 0 ? `; stopped: ${tripped.slice(0, 10).join(", ")}` : ": none is"}.`
+        );
+      }
+    }
+  }
+  return out;
 }
 async function takeAuthorSlot(store, repo, sha, budget) {
   for (let slot = 1; slot <= budget; slot++) {
@@ -59688,13 +60240,15 @@ async function runScheduledRerun(octokit, deps, work) {
       await gh.rerunFailedJobs(run2.id, false);
     } catch (err) {
       const explained = explainGitHubError(err);
+      const first = alreadyRunning(explained.message);
+      if (first) return refuse2(first);
       if (!explained.refused) throw err;
       deps.metrics.countRerun("auto", false, false);
       await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message: explained.message });
       return;
     }
     await claim.accepted();
-    await rememberRerun(deps.store, fullName, run2.id);
+    await rememberRerun(deps.store, fullName, run2.id, work.evidence ?? { category: work.infrastructure ? "infrastructure" : "any", evidence: work.why });
     deps.metrics.countRerun("auto", true, false);
     await writeCheckRun(gh, deps.store, run2, { kind: "rerun", trigger: "auto", attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, why: work.why });
   });
@@ -59710,7 +60264,8 @@ function mayNeedAction(name, payload, appId) {
       return isFailedRun(run2) || run2.conclusion === "success" && Number(run2.run_attempt) > 1;
     }
     case "issue_comment":
-      return payload.action === "created" && Boolean(payload.issue?.pull_request) && typeof payload.comment?.body === "string" && /\/rerun/i.test(payload.comment.body);
+      return payload.action === "created" && typeof payload.issue === "object" && payload.issue !== null && typeof payload.comment?.body === "string" && // On a pull request any command; on an issue (the dashboard) the ledger's commands only.
+      (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/rerun[ \t]+(stats|reset)/i).test(payload.comment.body);
     case "check_run":
       return (payload.action === "requested_action" || payload.action === "rerequested") && appId !== null && payload.check_run?.app?.id === appId;
     case "push":
@@ -59747,6 +60302,31 @@ function acceptWebhooks(webhooks, appId, options2 = {}) {
   };
 }
 
+// src/state/ledger.ts
+init_ledger();
+var repoKey = (repo) => repo.toLowerCase();
+var MemoryLedger = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  #entries = /* @__PURE__ */ new Map();
+  #meta = /* @__PURE__ */ new Map();
+  async add(repo, entries) {
+    const key = repoKey(repo);
+    this.#entries.set(key, boundEntries([...this.#entries.get(key) ?? [], ...entries], this.now()));
+  }
+  async list(repo) {
+    return boundEntries(this.#entries.get(repoKey(repo)) ?? [], this.now());
+  }
+  async getMeta(repo, key) {
+    return this.#meta.get(`${repoKey(repo)}\0${key}`) ?? null;
+  }
+  async setMeta(repo, key, value) {
+    this.#meta.set(`${repoKey(repo)}\0${key}`, value);
+  }
+};
+
 // src/metrics.ts
 var import_prom_client = __toESM(require_prom_client(), 1);
 var Metrics = class {
@@ -59778,6 +60358,23 @@ var Metrics = class {
   flakyJobs = new import_prom_client.Counter({
     name: "rerunbot_flaky_jobs_total",
     help: "Jobs that failed and then passed on a re-run the bot made.",
+    registers: [this.registry]
+  });
+  catches = new import_prom_client.Counter({
+    name: "rerunbot_flaky_catches_total",
+    help: "Flaky jobs recorded in the ledger, by the evidence that made the re-run (infrastructure, rule, any, command).",
+    labelNames: ["category"],
+    registers: [this.registry]
+  });
+  breakerTrips = new import_prom_client.Counter({
+    name: "rerunbot_breaker_trips_total",
+    help: "Jobs the breaker stopped (failed on every attempt of breaker.after runs in a row), by the evidence category of their re-runs.",
+    labelNames: ["category"],
+    registers: [this.registry]
+  });
+  dashboardWrites = new import_prom_client.Counter({
+    name: "rerunbot_dashboard_writes_total",
+    help: "Dashboard issues created or edited.",
     registers: [this.registry]
   });
   held = new import_prom_client.Counter({
@@ -59864,6 +60461,8 @@ function rerunBot(options2 = {}) {
     const deps = {
       appId: options2.appId !== void 0 ? options2.appId : appIdFromEnv(),
       store: options2.store ?? redis ?? new MemoryStore(5e4, () => now().getTime()),
+      ledger: redis ? new (await Promise.resolve().then(() => (init_redis_ledger(), redis_ledger_exports))).RedisLedger(redis, () => now().getTime()) : options2.ledger ?? new MemoryLedger(() => now().getTime()),
+      log: app.log,
       configs: options2.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? void 0, now: () => now().getTime(), random }),
       now,
       random,
@@ -59931,8 +60530,8 @@ var ConditionalCache = class {
   get(url) {
     return this.#entries.get(url);
   }
-  set(url, entry) {
-    this.#entries.set(url, entry);
+  set(url, entry2) {
+    this.#entries.set(url, entry2);
   }
   get size() {
     return this.#entries.size;
