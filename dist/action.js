@@ -42829,6 +42829,7 @@ var init_redis_ledger = __esm({
       }
       redis;
       now;
+      kept = true;
       #key(repo) {
         return `ledger:${repo.toLowerCase()}`;
       }
@@ -59885,6 +59886,9 @@ async function answerLedgerCommands(gh, deps, commands, config2, resetBy) {
   const repo = `${gh.owner}/${gh.repo}`;
   const settings = { dashboard: config2.dashboard, breakerAfter: config2.breaker.after };
   const out = [];
+  if (commands.length > 0 && !deps.ledger.kept) {
+    return ["`/rerun stats` and `/rerun reset` need rerun-bot installed as a GitHub App: the Action keeps no ledger between jobs."];
+  }
   for (const command of commands) {
     if (command.kind === "stats") {
       const entries = await deps.ledger.list(repo);
@@ -60306,10 +60310,12 @@ function acceptWebhooks(webhooks, appId, options2 = {}) {
 init_ledger();
 var repoKey = (repo) => repo.toLowerCase();
 var MemoryLedger = class {
-  constructor(now = Date.now) {
+  constructor(now = Date.now, kept = true) {
     this.now = now;
+    this.kept = kept;
   }
   now;
+  kept;
   #entries = /* @__PURE__ */ new Map();
   #meta = /* @__PURE__ */ new Map();
   async add(repo, entries) {
@@ -60615,7 +60621,7 @@ async function main(env) {
     Octokit: rerunOctokit(),
     logLevel: env.LOG_LEVEL || "info"
   });
-  await probot.load(rerunBot({ appId: null }));
+  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false) }));
   try {
     await probot.receive({ id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, name, payload });
     return 0;

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { Probot } from "probot";
 import { rerunBot } from "./app.js";
+import { MemoryLedger } from "./state/ledger.js";
 import { rerunOctokit } from "./github/octokit.js";
 
 export const ACTION_EVENTS = ["workflow_run", "issue_comment"] as const;
@@ -32,7 +33,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   });
   // Check runs made with a workflow token belong to GitHub Actions, which gets their button presses:
   // no app id, so no check_run is ever taken for the bot's own.
-  await probot.load(rerunBot({ appId: null }));
+  // Nothing outlives the job: the flaky-jobs ledger (and so the dashboard and the breaker) need the app.
+  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false) }));
   try {
     await probot.receive({ id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, name, payload } as never);
     return 0;

@@ -114,6 +114,9 @@ async function answerLedgerCommands(gh: GitHubClient, deps: Deps, commands: Comm
   const repo = `${gh.owner}/${gh.repo}`;
   const settings = { dashboard: config.dashboard, breakerAfter: config.breaker.after };
   const out: string[] = [];
+  if (commands.length > 0 && !deps.ledger.kept) {
+    return ["`/rerun stats` and `/rerun reset` need rerun-bot installed as a GitHub App: the Action keeps no ledger between jobs."];
+  }
   for (const command of commands) {
     if (command.kind === "stats") {
       const entries = await deps.ledger.list(repo);

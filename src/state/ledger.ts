@@ -10,6 +10,8 @@ import { boundEntries, LEDGER_CAP_PER_REPO, parseEntry, type LedgerEntry } from 
 import { Lru } from "../util/lru.js";
 
 export interface Ledger {
+  /** False where nothing outlives the process (the Action: one short job per event). */
+  readonly kept: boolean;
   add(repo: string, entries: LedgerEntry[]): Promise<void>;
   /** The repo's entries: the newest, younger than 90 days, each id once, oldest first. */
   list(repo: string): Promise<LedgerEntry[]>;
@@ -20,11 +22,14 @@ export interface Ledger {
 
 const repoKey = (repo: string) => repo.toLowerCase();
 
-/** For tests and the Action (one run, nothing to keep). */
+/** For tests, and for the Action (`kept: false`: one job per event, nothing outlives it). */
 export class MemoryLedger implements Ledger {
   readonly #entries = new Map<string, LedgerEntry[]>();
   readonly #meta = new Map<string, string>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    readonly kept = true,
+  ) {}
 
   async add(repo: string, entries: LedgerEntry[]): Promise<void> {
     const key = repoKey(repo);
@@ -43,6 +48,7 @@ export class MemoryLedger implements Ledger {
 
 /** A file per repo; this process is its only writer (several instances use Redis). */
 export class FileLedger implements Ledger {
+  readonly kept = true;
   readonly #dir: string;
   /** Repos read since start: the file is read once, then kept in step with every append. */
   readonly #cache = new Lru<LedgerEntry[]>(2_000);

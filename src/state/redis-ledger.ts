@@ -10,6 +10,7 @@ import type { RedisStore } from "./redis-store.js";
 const TTL_SECONDS = LEDGER_DAYS * 24 * 60 * 60;
 
 export class RedisLedger implements Ledger {
+  readonly kept = true;
   constructor(
     private readonly redis: RedisStore,
     private readonly now: () => number = Date.now,

@@ -78,6 +78,14 @@ describe("run as a GitHub Action", () => {
     expect(github.comments[0].body).toMatch(/^Re-running:/);
   }, 30_000);
 
+  test("/rerun stats in the Action: it says the ledger needs the app, and reads nothing", async () => {
+    github.repo("o/r", { config: null, permissions: { maint: "write" } });
+    const { code } = await runAction("issue_comment", commentEvent("/rerun stats"));
+    expect(code).toBe(0);
+    expect(github.comments[0].body).toContain("need rerun-bot installed as a GitHub App");
+    expect(github.calls().filter((c) => c.startsWith("GET /repos/o/r/") && !c.includes("contents") && !c.includes("permission"))).toEqual([]);
+  });
+
   test("an event the action does not handle: exit 0, no call", async () => {
     const { code, output } = await runAction("push", { ref: "refs/heads/main" });
     expect(code).toBe(0);
