@@ -60269,7 +60269,7 @@ function mayNeedAction(name, payload, appId) {
     }
     case "issue_comment":
       return payload.action === "created" && typeof payload.issue === "object" && payload.issue !== null && typeof payload.comment?.body === "string" && // On a pull request any command; on an issue (the dashboard) the ledger's commands only.
-      (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/rerun[ \t]+(stats|reset)/i).test(payload.comment.body);
+      (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/(rerun|retest)[ \t]+(stats|reset)/i).test(payload.comment.body);
     case "check_run":
       return (payload.action === "requested_action" || payload.action === "rerequested") && appId !== null && payload.check_run?.app?.id === appId;
     case "push":

@@ -26,7 +26,7 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
         payload.issue !== null &&
         typeof payload.comment?.body === "string" &&
         // On a pull request any command; on an issue (the dashboard) the ledger's commands only.
-        (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/rerun[ \t]+(stats|reset)/i).test(payload.comment.body)
+        (payload.issue.pull_request ? /\/(rerun|retest)/i : /\/(rerun|retest)[ \t]+(stats|reset)/i).test(payload.comment.body)
       );
     case "check_run":
       return (
