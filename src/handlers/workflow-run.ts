@@ -190,7 +190,7 @@ async function refuse(
   refusal: Refusal,
   jobs: JobFacts[] | null,
   verdicts: JobVerdict[],
-  settings: LedgerSettings | null,
+  settings: LedgerSettings,
 ): Promise<void> {
   const fullName = `${gh.owner}/${gh.repo}`;
   context.log.info({ repo: fullName, run: run.id, reason: refusal.reason }, "automatic re-run refused");
@@ -199,7 +199,7 @@ async function refuse(
   const gaveUp = refusal.reason === "max-attempts" || refusal.reason === "real-failure";
   const why = gaveUp && run.runAttempt > 1 ? await rerunEvidence(deps.store, fullName, run.id) : null;
   // A run the bot re-ran that ends red: the jobs that failed on every attempt go to the ledger (the breaker counts them).
-  if (why && settings) await recordStayedRed(deps, gh, run, await gh.listJobs(run.id, "all"), why, settings);
+  if (why) await recordStayedRed(deps, gh, run, await gh.listJobs(run.id, "all"), why, settings);
   if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
     if (why) {
       await commentOnPulls(

@@ -29,7 +29,3 @@ export async function rerunEvidence(store: Store, repo: string, runId: number): 
   }
   return { category: "any", evidence: "re-run by rerun-bot" };
 }
-
-export async function wasRerun(store: Store, repo: string, runId: number): Promise<boolean> {
-  return (await store.get(keys.reran(repo, runId))) !== null;
-}
