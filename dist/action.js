@@ -59412,7 +59412,7 @@ async function refuse(context, deps, gh, run2, auto, refusal, jobs, verdicts, se
   await writeCheckRun(gh, deps.store, run2, { kind: "refused", refusal }, jobs, verdicts);
   const gaveUp = refusal.reason === "max-attempts" || refusal.reason === "real-failure";
   const why = gaveUp && run2.runAttempt > 1 ? await rerunEvidence(deps.store, fullName, run2.id) : null;
-  if (why && settings) await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, settings);
+  if (why) await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, settings);
   if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
     if (why) {
       await commentOnPulls(
