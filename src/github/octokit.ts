@@ -1,6 +1,7 @@
 import { ProbotOctokit } from "probot";
 import type { Octokit } from "@octokit/core";
 import { ConditionalCache, conditionalContents } from "./conditional.js";
+import { WriteGate, writePriority } from "./write-gate.js";
 
 type Options = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type RetryInfo = { request: { retryCount: number }; method: string; url: string };
@@ -22,10 +23,26 @@ function countCalls(observe: CallObserver) {
   };
 }
 
+/** An installation's writes pass `gate` one at a time, re-runs first (github/write-gate.ts). */
+function orderWrites(gate: WriteGate) {
+  return (octokit: Octokit, options: { auth?: unknown }) => {
+    const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
+    if (typeof installationId !== "number") return {};
+    octokit.hook.wrap("request", (request, opts) => {
+      const method = String(opts.method);
+      if (method === "GET" || method === "HEAD") return request(opts);
+      return gate.run(String(installationId), writePriority(method, String(opts.url)), async () => request(opts));
+    });
+    return {};
+  };
+}
+
 export interface OctokitState {
   /** ETags of config files, shared by every installation's Octokit of one app. */
   contents: ConditionalCache;
   onCall: CallObserver;
+  /** The order of each installation's writes; one per app. */
+  writes?: WriteGate;
 }
 
 /**
@@ -36,7 +53,8 @@ export interface OctokitState {
  * constructor, on top of whatever Probot passed.
  */
 export function rerunOctokit(state: OctokitState = { contents: new ConditionalCache(), onCall: () => {} }) {
-  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall)) {
+  const gate = state.writes ?? new WriteGate();
+  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall), orderWrites(gate)) {
     constructor(options: Options = {}) {
       const throttle = (options as { throttle?: Record<string, unknown> }).throttle ?? {};
       super({
