@@ -6,6 +6,7 @@
  * Reports the webhook answer times, the time until the last re-run, the re-runs made, and the
  * highest number of writes in any 60 s (GitHub's secondary limit: 80 content-creating requests a
  * minute per installation). Bounded by BENCH_STORM_SECONDS (900) per design; stops by itself.
+ * BENCH_STORM_DESIGNS (queue,inline) picks the designs; WORK_CONCURRENCY is passed to the server.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ async function storm(github: FakeGitHub, mode: "queue" | "inline") {
   const runs = Array.from({ length: N }, (_, i) => apiRun({ id: 90_000 + i, head_sha: `sha${i}`, created_at: recent() }));
   github.repo("o/r", { config: "auto:\n  enabled: true\n  budget:\n    per-hour: 1000\n", runs });
   const dataDir = mkdtempSync(join(tmpdir(), "rerun-storm-"));
-  const bot = await startBot(github.port, { WORK_QUEUE: mode === "queue" ? "file" : "inline", DATA_DIR: dataDir });
+  const bot = await startBot(github.port, { WORK_QUEUE: mode === "queue" ? "file" : "inline", DATA_DIR: dataDir, WORK_CONCURRENCY: process.env.WORK_CONCURRENCY });
   const answers: number[] = [];
   const statuses = new Map<number, number>();
   const started = performance.now();
@@ -75,7 +76,8 @@ const github = new FakeGitHub();
 await github.start();
 try {
   const rows = [];
-  for (const mode of ["queue", "inline"] as const) {
+  const designs = (process.env.BENCH_STORM_DESIGNS ?? "queue,inline").split(",").filter((d): d is "queue" | "inline" => d === "queue" || d === "inline");
+  for (const mode of designs) {
     console.log(`storm: ${mode} ...`);
     rows.push(await storm(github, mode));
   }
