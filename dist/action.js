@@ -60571,6 +60571,42 @@ function conditionalContents(cache) {
   };
 }
 
+// src/github/write-gate.ts
+var RERUN_WRITE = /\/actions\/(?:runs\/(?:\d+|\{run_id\})\/(?:rerun|rerun-failed-jobs)|jobs\/(?:\d+|\{job_id\})\/rerun)$/;
+function writePriority(method, url) {
+  return method === "POST" && RERUN_WRITE.test(url.split("?")[0]) ? 0 : 1;
+}
+var WriteGate = class {
+  #busy = /* @__PURE__ */ new Set();
+  #waiting = /* @__PURE__ */ new Map();
+  async run(key, priority, write) {
+    if (this.#busy.has(key)) {
+      await new Promise((go) => {
+        const queue = this.#waiting.get(key) ?? [];
+        const at = queue.findIndex((w) => w.priority > priority);
+        queue.splice(at === -1 ? queue.length : at, 0, { priority, go });
+        this.#waiting.set(key, queue);
+      });
+    } else {
+      this.#busy.add(key);
+    }
+    try {
+      return await write();
+    } finally {
+      const next = this.#waiting.get(key)?.shift();
+      if (next) next.go();
+      else {
+        this.#busy.delete(key);
+        this.#waiting.delete(key);
+      }
+    }
+  }
+  /** Writes waiting, for tests. */
+  waiting(key) {
+    return this.#waiting.get(key)?.length ?? 0;
+  }
+};
+
 // src/github/octokit.ts
 var MAX_SECONDARY_WAIT_S = 60;
 function countCalls(observe) {
@@ -60584,9 +60620,22 @@ function countCalls(observe) {
     return {};
   };
 }
+function orderWrites(gate) {
+  return (octokit, options2) => {
+    const installationId = options2.auth?.installationId;
+    if (typeof installationId !== "number") return {};
+    octokit.hook.wrap("request", (request2, opts) => {
+      const method = String(opts.method);
+      if (method === "GET" || method === "HEAD") return request2(opts);
+      return gate.run(String(installationId), writePriority(method, String(opts.url)), async () => request2(opts));
+    });
+    return {};
+  };
+}
 function rerunOctokit(state = { contents: new ConditionalCache(), onCall: () => {
 } }) {
-  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall)) {
+  const gate = state.writes ?? new WriteGate();
+  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall), orderWrites(gate)) {
     constructor(options2 = {}) {
       const throttle = options2.throttle ?? {};
       super({

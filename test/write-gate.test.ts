@@ -44,3 +44,27 @@ describe("the write gate: one installation's writes, re-runs first", () => {
     await expect(next).resolves.toBe("done");
   });
 });
+
+describe("the app's Octokit class orders an installation's writes through the gate", () => {
+  test("a re-run asked for while a check run is out goes before a check run asked for earlier", async () => {
+    const { default: nock } = await import("nock");
+    const { rerunOctokit } = await import("../src/github/octokit.js");
+    nock.disableNetConnect();
+    const seen: string[] = [];
+    const api = nock("https://api.github.com")
+      .post("/repos/o/r/check-runs").delay(300).reply(201, () => (seen.push("check A"), { id: 1 }))
+      .post("/repos/o/r/check-runs").reply(201, () => (seen.push("check B"), { id: 2 }))
+      .post("/repos/o/r/actions/runs/42/rerun-failed-jobs").reply(201, () => (seen.push("rerun C"), {}));
+    const Octokit = rerunOctokit();
+    const octokit = new Octokit({ auth: { token: "t", installationId: 1 }, throttle: { enabled: false }, retry: { enabled: false } } as never);
+    const a = octokit.rest.checks.create({ owner: "o", repo: "r", name: "a", head_sha: "s" });
+    await new Promise((r) => setTimeout(r, 50));
+    const b = octokit.rest.checks.create({ owner: "o", repo: "r", name: "b", head_sha: "s" });
+    const c = octokit.rest.actions.reRunWorkflowFailedJobs({ owner: "o", repo: "r", run_id: 42 });
+    await Promise.all([a, b, c]);
+    expect(seen).toEqual(["check A", "rerun C", "check B"]);
+    expect(api.isDone()).toBe(true);
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+});
