@@ -43006,16 +43006,16 @@ var Context = class {
    * @param deepMergeOptions - Controls merging configs (from the [deepmerge](https://github.com/TehShrike/deepmerge) module)
    * @return Configuration object read from the file
    */
-  async config(fileName, defaultConfig, deepMergeOptions) {
+  async config(fileName, defaultConfig2, deepMergeOptions) {
     const params = this.repo({
       path: path.posix.join(".github", fileName),
       defaults(configs) {
-        const result = import_deepmerge.default.all([defaultConfig || {}, ...configs], deepMergeOptions);
+        const result = import_deepmerge.default.all([defaultConfig2 || {}, ...configs], deepMergeOptions);
         return result;
       }
     });
     const { config: config2, files } = await this.octokit.config.get(params);
-    if (!defaultConfig && !files.find((file) => file.config !== null)) {
+    if (!defaultConfig2 && !files.find((file) => file.config !== null)) {
       return null;
     }
     return config2;
@@ -57745,6 +57745,11 @@ function semanticProblems(auto) {
   }
   return problems;
 }
+function defaultConfig() {
+  const v = validateConfig({});
+  if (!v.ok) throw new Error("the default config does not validate");
+  return v.config;
+}
 
 // src/domain/keys.ts
 var DAY = 24 * 60 * 60;
@@ -59209,6 +59214,9 @@ function entry(run2, kind, job, at, rest) {
     ...rest
   };
 }
+function ledgerSettings(config2) {
+  return config2 ? { dashboard: config2.dashboard, breakerAfter: config2.breaker.after } : { dashboard: false, breakerAfter: defaultConfig().breaker.after };
+}
 async function record(deps, gh, entries, settings) {
   if (entries.length === 0) return;
   const repo = `${gh.owner}/${gh.repo}`;
@@ -59365,9 +59373,6 @@ async function onFailedRun(context, deps, run2) {
   });
   if (!fresh) context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt }, "duplicate workflow_run event ignored");
 }
-function ledgerSettings(config2) {
-  return { dashboard: config2.dashboard, breakerAfter: config2.breaker.after };
-}
 function evidenceOf(verdicts, why) {
   const flakes = verdicts.flatMap((v) => v.kind === "flake" ? [v] : []);
   if (flakes.length === 0) return { category: "any", evidence: why };
@@ -59440,7 +59445,7 @@ async function onPassedRerun(context, deps, run2) {
     deps.metrics.flakyJobs.inc(flaky.length);
     if (flaky.length === 0) return;
     const loaded = await deps.configs.load(context.octokit, owner, repo);
-    const settings = loaded.kind === "ok" ? ledgerSettings(loaded.config) : { dashboard: false, breakerAfter: 3 };
+    const settings = ledgerSettings(loaded.kind === "ok" ? loaded.config : null);
     await recordCatches(deps, gh, run2, flaky, allJobs, why, settings);
     if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
       await commentOnPulls(
@@ -59884,7 +59889,7 @@ async function handleIssueComment(context, deps) {
 }
 async function answerLedgerCommands(gh, deps, commands, config2, resetBy) {
   const repo = `${gh.owner}/${gh.repo}`;
-  const settings = { dashboard: config2.dashboard, breakerAfter: config2.breaker.after };
+  const settings = ledgerSettings(config2);
   const out = [];
   if (commands.length > 0 && !deps.ledger.kept) {
     return ["`/rerun stats` and `/rerun reset` need rerun-bot installed as a GitHub App: the Action keeps no ledger between jobs."];

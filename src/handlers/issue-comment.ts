@@ -19,7 +19,7 @@ import { withClaim, type Claim } from "../state/claims.js";
 import type { Store } from "../state/store.js";
 import { mdText } from "../util/markdown.js";
 import { executeActions } from "./execute.js";
-import { repoTrips, resetBreaker } from "./ledger.js";
+import { ledgerSettings, repoTrips, resetBreaker } from "./ledger.js";
 import type { RerunConfig } from "../config/schema.js";
 import { trippedJobs } from "../policy/breaker.js";
 import { summarize } from "../policy/flaky-stats.js";
@@ -112,7 +112,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
 /** `/rerun stats` and `/rerun reset <job>`, answered from the ledger (no GitHub read). */
 async function answerLedgerCommands(gh: GitHubClient, deps: Deps, commands: Command[], config: RerunConfig, resetBy: string | null): Promise<string[]> {
   const repo = `${gh.owner}/${gh.repo}`;
-  const settings = { dashboard: config.dashboard, breakerAfter: config.breaker.after };
+  const settings = ledgerSettings(config);
   const out: string[] = [];
   if (commands.length > 0 && !deps.ledger.kept) {
     return ["`/rerun stats` and `/rerun reset` need rerun-bot installed as a GitHub App: the Action keeps no ledger between jobs."];

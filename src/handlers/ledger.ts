@@ -13,6 +13,8 @@ import type { Refusal } from "../policy/limits.js";
 import type { RerunEvidence } from "../state/reruns.js";
 import { updateDashboard } from "./dashboard.js";
 import type { Deps } from "./deps.js";
+import type { RerunConfig } from "../config/schema.js";
+import { defaultConfig } from "../config/validate.js";
 
 function seconds(job: JobFacts): number {
   const start = Date.parse(job.startedAt ?? "");
@@ -40,6 +42,11 @@ function entry(run: RunFacts, kind: LedgerEntry["kind"], job: string, at: number
 export interface LedgerSettings {
   dashboard: boolean;
   breakerAfter: number;
+}
+
+/** From a repo's config; an invalid config still records (the catch happened), with the defaults and no dashboard. */
+export function ledgerSettings(config: RerunConfig | null): LedgerSettings {
+  return config ? { dashboard: config.dashboard, breakerAfter: config.breaker.after } : { dashboard: false, breakerAfter: defaultConfig().breaker.after };
 }
 
 /** Records the ledger entries, counts new trips, and refreshes the dashboard when asked for. */

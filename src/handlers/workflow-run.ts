@@ -21,8 +21,7 @@ import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
 import { withClaim, type Claim } from "../state/claims.js";
 import { rememberRerun, rerunEvidence, type RerunEvidence } from "../state/reruns.js";
-import { checkBreaker, recordCatches, recordStayedRed, repoTrips, tripsOf, type LedgerSettings } from "./ledger.js";
-import type { RerunConfig } from "../config/schema.js";
+import { checkBreaker, ledgerSettings, recordCatches, recordStayedRed, repoTrips, tripsOf, type LedgerSettings } from "./ledger.js";
 import { mdLink, mdText } from "../util/markdown.js";
 import type { AutoConfig } from "../config/schema.js";
 import type { Deps } from "./deps.js";
@@ -134,10 +133,6 @@ interface Decision {
   maxAttempts: number;
 }
 
-function ledgerSettings(config: RerunConfig): LedgerSettings {
-  return { dashboard: config.dashboard, breakerAfter: config.breaker.after };
-}
-
 /** Why the bot re-runs: kept with the run, so a catch or a red run is recorded with its evidence. */
 export function evidenceOf(verdicts: JobVerdict[], why: string): RerunEvidence {
   const flakes = verdicts.flatMap((v) => (v.kind === "flake" ? [v] : []));
@@ -232,7 +227,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
     if (flaky.length === 0) return;
     const loaded = await deps.configs.load(context.octokit, owner, repo);
     // The ledger keeps every catch (also with an invalid config: the catch happened).
-    const settings = loaded.kind === "ok" ? ledgerSettings(loaded.config) : { dashboard: false, breakerAfter: 3 };
+    const settings = ledgerSettings(loaded.kind === "ok" ? loaded.config : null);
     await recordCatches(deps, gh, run, flaky, allJobs, why, settings);
     if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
       await commentOnPulls(
