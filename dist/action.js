@@ -59220,9 +59220,10 @@ function ledgerSettings(config2) {
 async function record(deps, gh, entries, settings) {
   if (entries.length === 0) return;
   const repo = `${gh.owner}/${gh.repo}`;
-  const before = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  const known = await deps.ledger.list(repo);
   await deps.ledger.add(repo, entries);
-  const after = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  const before = trippedJobs(known, settings.breakerAfter);
+  const after = trippedJobs(boundEntries([...known, ...entries], deps.now().getTime()), settings.breakerAfter);
   for (const [key, trip] of after) if (!before.has(key)) deps.metrics.breakerTrips.inc({ category: trip.category });
   if (!settings.dashboard) return;
   try {

@@ -5,7 +5,7 @@
  */
 import { isFailedJob } from "../domain/conclusions.js";
 import type { JobFacts, RunFacts } from "../domain/facts.js";
-import { jobKey, type LedgerEntry } from "../domain/ledger.js";
+import { boundEntries, jobKey, type LedgerEntry } from "../domain/ledger.js";
 import type { GitHubClient } from "../github/client.js";
 import { breakerRefusal, passedTripped, trippedJobs, type Trip } from "../policy/breaker.js";
 import type { FlakyJob } from "../policy/flaky.js";
@@ -53,9 +53,11 @@ export function ledgerSettings(config: RerunConfig | null): LedgerSettings {
 async function record(deps: Deps, gh: GitHubClient, entries: LedgerEntry[], settings: LedgerSettings): Promise<void> {
   if (entries.length === 0) return;
   const repo = `${gh.owner}/${gh.repo}`;
-  const before = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  const known = await deps.ledger.list(repo);
   await deps.ledger.add(repo, entries);
-  const after = trippedJobs(await deps.ledger.list(repo), settings.breakerAfter);
+  // What the ledger holds now, without reading it again.
+  const before = trippedJobs(known, settings.breakerAfter);
+  const after = trippedJobs(boundEntries([...known, ...entries], deps.now().getTime()), settings.breakerAfter);
   for (const [key, trip] of after) if (!before.has(key)) deps.metrics.breakerTrips.inc({ category: trip.category });
   if (!settings.dashboard) return;
   try {
