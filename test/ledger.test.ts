@@ -125,6 +125,16 @@ test("the README's dashboard example is what the bot renders", () => {
   expect(block?.[1]).toBe(sampleDashboard());
 });
 
+/** A fresh data directory for `fn`, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "ledger-"));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("ledger storage", () => {
   test("bounded: older than 90 days dropped, the same id once, at most the cap per repo", () => {
     const old = entry({ at: NOW - 91 * DAY });
@@ -134,9 +144,8 @@ describe("ledger storage", () => {
     expect(boundEntries(many, NOW)).toHaveLength(LEDGER_CAP_PER_REPO);
   });
 
-  test("the file ledger survives a restart (a new instance on the same directory), and drops torn lines", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
-    try {
+  test("the file ledger survives a restart (a new instance on the same directory), and drops torn lines", async () =>
+    inTempDir(async (dir) => {
       const first = new FileLedger(dir, () => NOW);
       await first.add("O/R", [entry({ job: "one" }), entry({ job: "two" })]);
       await first.setMeta("o/r", "dashboard-issue", "17");
@@ -147,14 +156,10 @@ describe("ledger storage", () => {
       expect((await second.list("o/r")).map((e) => e.job)).toEqual(["one", "two"]);
       expect(await second.getMeta("O/R", "dashboard-issue")).toBe("17");
       expect(await second.list("other/repo")).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test("the file ledger compacts itself past its cap and keeps the newest", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
-    try {
+  test("the file ledger compacts itself past its cap and keeps the newest", async () =>
+    inTempDir(async (dir) => {
       const ledger = new FileLedger(dir, () => NOW);
       const batch = (n: number, from: number) => Array.from({ length: n }, (_, i) => entry({ at: NOW - DAY + from + i, job: `j${from + i}` }));
       await ledger.add("o/r", batch(LEDGER_CAP_PER_REPO, 0));
@@ -163,21 +168,14 @@ describe("ledger storage", () => {
       const list = await again.list("o/r");
       expect(list).toHaveLength(LEDGER_CAP_PER_REPO);
       expect(list.at(-1)!.job).toBe(`j${LEDGER_CAP_PER_REPO + 1_499}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test("concurrent appends to one repo all land", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ledger-"));
-    try {
+  test("concurrent appends to one repo all land", async () =>
+    inTempDir(async (dir) => {
       const ledger = new FileLedger(dir, () => NOW);
       await Promise.all(Array.from({ length: 30 }, (_, i) => ledger.add("o/r", [entry({ job: `j${i}` })])));
       expect(await new FileLedger(dir, () => NOW).list("o/r")).toHaveLength(30);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   test("the memory ledger (the Action) keeps entries for one process", async () => {
     const ledger = new MemoryLedger(() => NOW);
