@@ -6,12 +6,13 @@ import type { RedisStore } from "./state/redis-store.js";
 import { handleWorkflowRun } from "./handlers/workflow-run.js";
 import { handleIssueComment } from "./handlers/issue-comment.js";
 import { handleCheckRun } from "./handlers/check-run.js";
-import type { Deps } from "./handlers/deps.js";
+import type { Deps } from "./state/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
-import { recoverDeliveries } from "./handlers/recovery.js";
-import { runScheduledRerun } from "./handlers/scheduled-rerun.js";
+import { recoverDeliveries } from "./intake/recovery.js";
+import { handleDueRerun } from "./handlers/rerun-due.js";
 import { holdSettings, type HoldSettings } from "./policy/pacing.js";
-import { acceptWebhooks } from "./handlers/prefilter.js";
+import { retrySettings, type RetrySettings } from "./policy/github-answer.js";
+import { acceptWebhooks } from "./intake/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
@@ -30,6 +31,8 @@ export interface AppOptions {
   queue?: WorkQueue | null;
   /** When re-runs of infrastructure failures are held for an outage (default: from the environment). */
   hold?: HoldSettings;
+  /** How a re-run GitHub failed transiently is asked again (default: from the environment). */
+  retry?: RetrySettings;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
   recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
@@ -93,6 +96,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       random,
       metrics: options.metrics ?? new Metrics(),
       hold: options.hold ?? holdSettings(process.env),
+      retry: options.retry ?? retrySettings(process.env),
     };
     const { metrics } = deps;
     try {
@@ -117,7 +121,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
@@ -131,7 +135,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       // Workers hand each queued webhook to the same handlers, as Probot would in the request.
       queue.start(async (work) => {
         if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
-        else await runScheduledRerun((await app.auth(work.installationId)) as never, deps, work);
+        else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
       });
     }
     if (options.recovery) {

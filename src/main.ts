@@ -11,7 +11,7 @@ import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
 import { createQueue } from "./queue/create.js";
-import { recoverySettings } from "./handlers/recovery.js";
+import { recoverySettings } from "./intake/recovery.js";
 import { FileLedger } from "./state/ledger.js";
 
 async function main(): Promise<void> {

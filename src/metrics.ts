@@ -59,6 +59,17 @@ export class Metrics {
     help: "Re-runs of infrastructure failures held during an outage (each hold counted).",
     registers: [this.registry],
   });
+  readonly retries = new Counter({
+    name: "rerunbot_rerun_retries_total",
+    help: "Automatic re-runs asked for again later because GitHub failed or rate-limited (each try counted), by why.",
+    labelNames: ["why"] as const,
+    registers: [this.registry],
+  });
+  readonly gaveUp = new Counter({
+    name: "rerunbot_reruns_given_up_total",
+    help: "Automatic re-runs given up after GitHub kept failing past the retry bound (RETRY_HOURS).",
+    registers: [this.registry],
+  });
   readonly redeliveries = new Counter({
     name: "rerunbot_redeliveries_total",
     help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",

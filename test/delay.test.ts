@@ -45,7 +45,7 @@ describe("a delayed re-run in the handler", () => {
     // NOW is 12:00 UTC: two minutes later.
     expect(check.output.title).toBe("Re-run scheduled for 12:02 UTC (attempt 2 of 3)");
     expect(q.added).toEqual([
-      { key: "rerun:o/r:42:1:0", delayMs: 120_000, work: expect.objectContaining({ kind: "rerun", installationId: 1, runId: 42, runAttempt: 1, maxAttempts: 3 }) },
+      { key: "rerun:o/r:42:1:0:0", delayMs: 120_000, work: expect.objectContaining({ kind: "rerun", installationId: 1, runId: 42, runAttempt: 1, maxAttempts: 3 }) },
     ]);
   });
 

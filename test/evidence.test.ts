@@ -128,9 +128,9 @@ describe("just before the re-run", () => {
     const h = await harness();
     config(h, "auto:\n  enabled: true\n");
     expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun({ run_attempt: 2, status: "completed", conclusion: "failure" }));
-    pull(h);
     await deliver(h, { run_attempt: 1 });
-    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", "GET /repos/o/r/actions/runs/42", "GET /repos/o/r/pulls/5"]);
+    // Stale as soon as GitHub's attempt is known: the pull request is not read.
+    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", "GET /repos/o/r/actions/runs/42"]);
   });
 
   test("an older attempt seen in the job list: stale before any evidence is read", async () => {

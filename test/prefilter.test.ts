@@ -1,4 +1,4 @@
-import { acceptWebhooks, mayNeedAction } from "../src/handlers/prefilter.js";
+import { acceptWebhooks, mayNeedAction } from "../src/intake/prefilter.js";
 import type { Work, WorkQueue } from "../src/queue/work-queue.js";
 import { buttonEvent, commentEvent, workflowRunEvent } from "./helpers/events.js";
 import { APP_ID, examples } from "./helpers/examples.js";

@@ -11,6 +11,7 @@ export const keys = {
   autoEvent: (repo: string, runId: number, attempt: number) => `auto:${repo}:${runId}:${attempt}`,
   checkRun: (repo: string, runId: number) => `check:${repo}:${runId}`,
   reran: (repo: string, runId: number) => `reran:${repo}:${runId}`,
+  rerunIntent: (repo: string, runId: number, attempt: number) => `rerun-intent:${repo}:${runId}:${attempt}`,
   comment: (repo: string, commentId: number) => `comment:${repo}:${commentId}`,
   button: (repo: string, deliveryId: string) => `button:${repo}:${deliveryId}`,
   authorBudget: (repo: string, sha: string, slot: number) => `author-budget:${repo}:${sha}:${slot}`,

@@ -30,6 +30,14 @@ export interface LedgerEntry {
   costSeconds: number;
 }
 
+/** Why the bot re-ran a run: kept with it, so a later catch is recorded with its evidence. */
+export interface RerunEvidence {
+  category: LedgerCategory;
+  evidence: string;
+  /** Per failed job, when the rules judged jobs one by one (at most 50 kept). */
+  jobs?: Record<string, [LedgerCategory, string]>;
+}
+
 /** How long the ledger keeps an entry, and how many it keeps per repo (the newest). */
 export const LEDGER_DAYS = 90;
 export const LEDGER_CAP_PER_REPO = 5_000;

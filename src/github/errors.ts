@@ -1,38 +1,57 @@
-/** Turns a failed GitHub call into words for the people reading the bot's reply or check run. */
+/**
+ * A failed GitHub call, read once: its answer (status, GitHub's message, headers) goes to the one
+ * classification in policy/github-answer.ts, and the words people read are made from that kind.
+ */
+import { classifyAnswer, type AnswerKind, type GitHubAnswer, type RefusedWhy } from "../policy/github-answer.js";
+
 export interface ExplainedError {
   status: number | null;
-  /** True for GitHub's deliberate refusals (403/422): retrying would not help. */
+  kind: AnswerKind;
+  /** True for GitHub's deliberate answers (refusals, "already running"): asking again would not help. */
   refused: boolean;
   message: string;
 }
 
-const KNOWN_REFUSALS: [RegExp, string][] = [
-  [/over a month ago/i, "GitHub refuses: the run was created over a month ago"],
-  [/already running/i, "GitHub refuses: the workflow is already running"],
-  [/cannot be retried/i, "GitHub refuses: this workflow run cannot be retried"],
-  [/only jobs from the current attempt/i, "GitHub refuses: only jobs of the run's latest attempt can be re-run"],
-  [/resource not accessible by integration/i, "GitHub refuses: the app lacks the Actions: write permission here"],
-];
-
-export function explainGitHubError(err: unknown): ExplainedError {
-  const e = err as { status?: unknown; message?: unknown; response?: { data?: { message?: unknown } } };
-  const status = typeof e?.status === "number" ? e.status : null;
-  const raw =
+/** The answer inside an Octokit error (or a network error, which has none). */
+export function readAnswer(err: unknown): GitHubAnswer {
+  const e = err as { status?: unknown; message?: unknown; response?: { data?: { message?: unknown }; headers?: Record<string, unknown> } };
+  const status = typeof e?.status === "number" && e.status > 0 ? e.status : null;
+  const message =
     (typeof e?.response?.data?.message === "string" && e.response.data.message) ||
     (typeof e?.message === "string" && e.message) ||
     "unknown error";
-  for (const [pattern, message] of KNOWN_REFUSALS) {
-    if (pattern.test(raw)) return { status, refused: true, message };
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(e?.response?.headers ?? {})) headers[k.toLowerCase()] = v === undefined || v === null ? undefined : String(v);
+  return { status, message, headers };
+}
+
+const REFUSED_WORDS: Record<RefusedWhy, string> = {
+  "too-old": "GitHub refuses: the run was created over a month ago",
+  "cannot-retry": "GitHub refuses: this workflow run cannot be retried",
+  "not-current-attempt": "GitHub refuses: only jobs of the run's latest attempt can be re-run",
+  "no-permission": "GitHub refuses: the app lacks the Actions: write permission here",
+  gone: "GitHub answered 404: the run or job no longer exists",
+  other: "",
+};
+
+/** The words for an answer of a given kind. */
+export function describeAnswer(a: GitHubAnswer, kind: AnswerKind): string {
+  switch (kind.kind) {
+    case "done":
+      return "GitHub accepted it";
+    case "already-running":
+      return "GitHub refuses: the workflow is already running";
+    case "refused":
+      return REFUSED_WORDS[kind.why] || `GitHub refused (HTTP ${a.status ?? "?"}): ${a.message.slice(0, 200)}`;
+    case "retry":
+      if (kind.why === "rate-limit") return "GitHub's rate limit was hit";
+      if (kind.why === "network") return `the call to GitHub failed: ${a.message.slice(0, 200)}`;
+      return `GitHub had an error (HTTP ${a.status})`;
   }
-  if (status === 403 && /rate limit/i.test(raw)) {
-    return { status, refused: false, message: "GitHub's rate limit was hit; try again in a few minutes" };
-  }
-  if (status === 404) return { status, refused: true, message: "GitHub answered 404: the run or job no longer exists" };
-  if (status !== null && status >= 500) {
-    return { status, refused: false, message: `GitHub had an error (HTTP ${status}); try again later` };
-  }
-  if (status === 403 || status === 422) {
-    return { status, refused: true, message: `GitHub refused (HTTP ${status}): ${raw.slice(0, 200)}` };
-  }
-  return { status, refused: false, message: `the call to GitHub failed${status ? ` (HTTP ${status})` : ""}: ${raw.slice(0, 200)}` };
+}
+
+export function explainGitHubError(err: unknown, nowMs = Date.now()): ExplainedError {
+  const answer = readAnswer(err);
+  const kind = classifyAnswer(answer, nowMs);
+  return { status: answer.status, kind, refused: kind.kind !== "retry", message: describeAnswer(answer, kind) };
 }

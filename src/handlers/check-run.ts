@@ -6,12 +6,12 @@ import type { Context } from "probot";
 import { keys } from "../domain/keys.js";
 import { gitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
-import { executeActions } from "./execute.js";
+import { executeActions } from "../execute/rerun-call.js";
 import { planButton } from "../policy/command-plan.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { RERUN_ACTION, type Outcome } from "../report/check-run.js";
 import { withClaim } from "../state/claims.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 
 type CheckRunContext = Context<"check_run.requested_action"> | Context<"check_run.rerequested">;
 
@@ -44,7 +44,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
     let outcome: Outcome;
     if (plan.kind === "refuse") outcome = { kind: "refused", refusal: plan.refusal };
     else {
-      const [result] = await executeActions(gh, deps.store, [plan.action], dryRun);
+      const [result] = await executeActions(gh, deps.store, [plan.action], { dryRun, now: deps.now().getTime() });
       if (result.ok) {
         await claim.accepted();
         outcome = { kind: "rerun", trigger: "button", by: sender.login, attempt: run.runAttempt + 1, why: "a maintainer asked for it", dryRun };

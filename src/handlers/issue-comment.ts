@@ -18,13 +18,13 @@ import { renderClosedPull, renderConfigInvalid, renderPermissionRefusal, renderR
 import { withClaim, type Claim } from "../state/claims.js";
 import type { Store } from "../state/store.js";
 import { mdText } from "../util/markdown.js";
-import { executeActions } from "./execute.js";
-import { ledgerSettings, repoTrips, resetBreaker } from "./ledger.js";
+import { executeActions } from "../execute/rerun-call.js";
+import { ledgerSettings, repoTrips, resetBreaker } from "../execute/ledger.js";
 import type { RerunConfig } from "../config/schema.js";
 import { trippedJobs } from "../policy/breaker.js";
 import { summarize } from "../policy/flaky-stats.js";
 import { renderStats } from "../report/dashboard.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 
 /** Job lists are read for at most this many workflow runs per command. */
 export const MAX_RUNS_WITH_JOBS = 20;
@@ -65,6 +65,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
     await react("eyes");
     if (loaded.kind === "invalid") {
       await reply(renderConfigInvalid(loaded.errors));
+      await react("confused");
       return;
     }
     const config = loaded.config.commands;
@@ -82,6 +83,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
           context.log.info({ repo: fullName, user: login, needed: config.permission }, "command refused: permission");
           deps.metrics.refusals.inc({ reason: "permission" });
           await reply(renderPermissionRefusal(login, config.permission, effectiveRole(permission)));
+          await react("confused");
           return;
         }
         asker = { kind: "author", budget: config["author-budget"] };
@@ -105,6 +107,7 @@ export async function handleIssueComment(context: Context<"issue_comment.created
       // Nothing was re-run (or the claim is kept): a redelivery may try again after a transient error.
       if (!explained.refused) await claim.retryable();
       await reply(`Could not carry out the command: ${mdText(explained.message)}.`);
+      await react("confused");
     }
   });
 }
@@ -195,7 +198,7 @@ async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, com
       } else allowed.push(action);
     }
     asked += fresh.length;
-    const results = await executeActions(gh, deps.store, allowed, o.dryRun);
+    const results = await executeActions(gh, deps.store, allowed, { dryRun: o.dryRun, now: deps.now().getTime() });
     if (results.some((r) => r.ok)) await o.claim.accepted();
     for (const r of results) deps.metrics.countRerun("command", r.ok, o.dryRun);
     rerun += results.filter((r) => r.ok).length;

@@ -10,7 +10,7 @@ import { keys } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { renderConfigCheck } from "../report/config-check.js";
 import { withClaim } from "../state/claims.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 
 export async function handlePush(context: Context<"push">, deps: Deps): Promise<void> {
   const payload = context.payload;

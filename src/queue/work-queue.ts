@@ -6,7 +6,8 @@
  * kill -9) and is done at least once; the handlers' claims and their check of the run's current
  * attempt turn "at least once" into "exactly one re-run per decision".
  */
-import type { RerunEvidence } from "../state/reruns.js";
+import type { RerunEvidence } from "../domain/ledger.js";
+import type { RunFacts } from "../domain/facts.js";
 
 /** A webhook, verified and screened, to be handled as Probot would have in the request. */
 export interface WebhookWork {
@@ -33,6 +34,17 @@ export interface RerunWork {
   infrastructure?: boolean;
   /** Why, per job, for the flaky-jobs ledger when the re-run later passes (state/reruns.ts). */
   evidence?: RerunEvidence;
+  /** The delay was waited out by the time this is due (a delay or a hold scheduled it). */
+  delayWaited?: boolean;
+  /** The jobs were judged already (maxAttempts, why, infrastructure, evidence hold the verdict). */
+  judged?: boolean;
+  /** Times GitHub failed this re-run transiently so far, and when it first did (ms). */
+  tries?: number;
+  firstFailedAt?: number;
+  /** The budget was spent for this re-run already (a retry does not spend it again). */
+  spent?: boolean;
+  /** The run as it was decided on: reported on even when GitHub cannot be read when the work is due. */
+  run?: RunFacts;
 }
 
 export type Work = WebhookWork | RerunWork;

@@ -24,10 +24,13 @@ export type Trigger = "auto" | "command" | "button";
 
 export type Outcome =
   | { kind: "rerun"; trigger: Trigger; by?: string; attempt: number; maxAttempts?: number; why: string; dryRun?: boolean }
-  | { kind: "scheduled"; at: Date; attempt: number; maxAttempts: number; why: string }
-  | { kind: "held"; at: Date; attempt: number; maxAttempts: number; failures: number; windowMinutes: number }
+  | { kind: "scheduled"; at: Date; attempt: number; maxAttempts: number; why: string; dryRun?: boolean }
+  | { kind: "held"; at: Date; attempt: number; maxAttempts: number; failures: number; windowMinutes: number; dryRun?: boolean }
+  /** GitHub's trouble (5xx, a timeout, its rate limit): the re-run is asked for again at `at`. */
+  | { kind: "retrying"; at: Date; problem: string; rateLimited: boolean; attempt: number; maxAttempts: number; since: Date }
   | { kind: "refused"; refusal: Refusal }
-  | { kind: "error"; message: string; trigger: Trigger; by?: string }
+  /** Not re-run: GitHub refused the call, or kept failing until the bot gave up (`gaveUpAfter`). */
+  | { kind: "error"; message: string; trigger: Trigger; by?: string; gaveUpAfter?: string }
   | { kind: "config-invalid"; errors: string[] }
   | { kind: "flaky"; flaky: FlakyJob[]; attempt: number };
 
@@ -50,13 +53,17 @@ function title(outcome: Outcome, run: RunFacts): string {
         : `Re-ran failed jobs: attempt ${outcome.attempt}${of} started`;
     }
     case "scheduled":
-      return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+      return `${outcome.dryRun ? "Dry run: re-run would be scheduled" : "Re-run scheduled"} for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "held":
-      return `Held for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+      return `${outcome.dryRun ? "Dry run: would be held" : "Held"} for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+    case "retrying":
+      return outcome.rateLimited
+        ? `GitHub rate limit: waiting until ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`
+        : `${outcome.problem}: trying again at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
-      return "Re-run failed: GitHub error";
+      return outcome.gaveUpAfter ? `Not re-run: GitHub failed for ${outcome.gaveUpAfter}` : "Not re-run: GitHub refused";
     case "config-invalid":
       return "Not re-run: .github/rerun.yml is invalid";
     case "flaky":
@@ -67,6 +74,7 @@ function title(outcome: Outcome, run: RunFacts): string {
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, "Z");
 
 const who = (by?: string) => (by ? ` by ${mdCode(by, 40)}` : "");
 
@@ -78,13 +86,17 @@ function summary(outcome: Outcome, run: RunFacts): string {
       return `${outcome.dryRun ? "Dry run: would have re-run" : "Re-ran"} the failed jobs of ${link} ${how} (attempt ${outcome.attempt}${outcome.maxAttempts ? ` of ${outcome.maxAttempts}` : ""}).\n\nWhy: ${mdText(outcome.why)}`;
     }
     case "scheduled":
-      return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.\n\nWhy: ${mdText(outcome.why)}`;
+      return `${outcome.dryRun ? "Dry run: the bot would re-run" : "Will re-run"} the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.\n\nWhy: ${mdText(outcome.why)}`;
+    case "retrying":
+      return `Asked GitHub to re-run the failed jobs of ${link} and ${mdText(outcome.problem)} (first at ${iso(outcome.since)}). The re-run is asked for again at ${iso(outcome.at)}, with backoff, until it is made or the bot gives up; this check run says which.`;
     case "held":
-      return `${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
+      return `${outcome.dryRun ? "Dry run: " : ""}${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
-      return `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
+      return outcome.gaveUpAfter
+        ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: press the button to try again.`
+        : `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
     case "config-invalid":
       return `Did not act on ${link}: the config file has errors. Fix them on the default branch:\n\n${outcome.errors
         .slice(0, 20)

@@ -1,14 +1,8 @@
-import type { LedgerCategory } from "../domain/ledger.js";
+import type { RerunEvidence } from "../domain/ledger.js";
 import { keys, TTL } from "../domain/keys.js";
 import type { Store } from "./store.js";
 
-/** Why the bot re-ran a run: kept with it, so a later catch is recorded with its evidence. */
-export interface RerunEvidence {
-  category: LedgerCategory;
-  evidence: string;
-  /** Per failed job, when the rules judged jobs one by one (at most 50 kept). */
-  jobs?: Record<string, [LedgerCategory, string]>;
-}
+export type { RerunEvidence };
 
 const COMMAND: RerunEvidence = { category: "command", evidence: "re-run on request" };
 

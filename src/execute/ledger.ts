@@ -7,12 +7,11 @@ import { isFailedJob } from "../domain/conclusions.js";
 import type { JobFacts, RunFacts } from "../domain/facts.js";
 import { boundEntries, jobKey, type LedgerEntry } from "../domain/ledger.js";
 import type { GitHubClient } from "../github/client.js";
-import { breakerRefusal, passedTripped, trippedJobs, type Trip } from "../policy/breaker.js";
+import { trippedJobs, type Trip } from "../policy/breaker.js";
 import type { FlakyJob } from "../policy/flaky.js";
-import type { Refusal } from "../policy/limits.js";
 import type { RerunEvidence } from "../state/reruns.js";
 import { updateDashboard } from "./dashboard.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 import type { RerunConfig } from "../config/schema.js";
 import { defaultConfig } from "../config/validate.js";
 
@@ -110,22 +109,10 @@ export async function repoTrips(deps: Deps, repo: string, after: number): Promis
   return after > 0 ? trippedJobs(await deps.ledger.list(repo), after) : new Map();
 }
 
-export function tripsOf(trips: Map<string, Trip>, workflow: string): Trip[] {
-  return [...trips.values()].filter((t) => t.workflow === workflow);
-}
-
-/**
- * The breaker on a failed run's latest jobs: a tripped job that passed here is reset (it works
- * again); a tripped job that failed here stops the automatic re-run.
- */
-export async function checkBreaker(deps: Deps, gh: GitHubClient, run: RunFacts, jobs: JobFacts[], trips: Map<string, Trip>, settings: LedgerSettings): Promise<Refusal | null> {
-  const passed = passedTripped(run.name, jobs.filter((j) => j.conclusion === "success").map((j) => j.name), trips);
-  if (passed.length > 0) {
-    const at = deps.now().getTime();
-    await record(deps, gh, passed.map((name) => entry(run, "reset", name, at, { category: "any", evidence: `passed in run #${run.runNumber}`, costSeconds: 0 })), settings);
-    for (const name of passed) trips.delete(jobKey(run.name, name));
-  }
-  return breakerRefusal(run.name, jobs.filter(isFailedJob).map((j) => j.name), trips, settings.breakerAfter);
+/** Tripped jobs seen passing in a failed run of their workflow work again: the breaker resets them. */
+export async function recordResets(deps: Deps, gh: GitHubClient, run: RunFacts, names: string[], settings: LedgerSettings): Promise<void> {
+  const at = deps.now().getTime();
+  await record(deps, gh, names.map((name) => entry(run, "reset", name, at, { category: "any", evidence: `passed in run #${run.runNumber}`, costSeconds: 0 })), settings);
 }
 
 /** `/rerun reset <job>`: every tripped job of that name (in any workflow) is reset. */

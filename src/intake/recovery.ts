@@ -7,7 +7,7 @@
 import type { Probot } from "probot";
 import { keys } from "../domain/keys.js";
 import { MAX_REDELIVERIES, toRedeliver, type DeliveryFacts } from "../policy/recovery.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 
 /** Minutes between rounds; hours looked back on the first round after a start. */
 export function recoverySettings(env: NodeJS.ProcessEnv): { intervalMs: number; lookbackMs: number } | null {

@@ -11,7 +11,7 @@ import { explainGitHubError } from "../github/errors.js";
 import { trippedJobs } from "../policy/breaker.js";
 import { summarize } from "../policy/flaky-stats.js";
 import { DASHBOARD_LABEL, DASHBOARD_MARKER, DASHBOARD_TITLE, renderDashboard } from "../report/dashboard.js";
-import type { Deps } from "./deps.js";
+import type { Deps } from "../state/deps.js";
 
 const LEASE_SECONDS = 60;
 /** Workflows whose run counts are read per update (one call each, cached for an hour). */

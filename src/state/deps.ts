@@ -1,9 +1,17 @@
 import type { ConfigLoader } from "../config/load.js";
-import type { Store } from "../state/store.js";
-import type { Ledger } from "../state/ledger.js";
+import type { Store } from "./store.js";
+import type { Ledger } from "./ledger.js";
 import type { Metrics } from "../metrics.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import type { HoldSettings } from "../policy/pacing.js";
+import type { RetrySettings } from "../policy/github-answer.js";
+
+export interface Log {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
 
 /**
  * Everything the handlers share, built once per app by the composition root (app.ts) and replaced
@@ -21,8 +29,12 @@ export interface Deps {
   metrics: Metrics;
   /** Queues a re-run for later (auto.delay); absent without a queue (inline, the Action). */
   schedule?: (work: RerunWork, delayMs: number) => Promise<void>;
-  /** Where work that must not fail a delivery (the dashboard) reports trouble. */
-  log?: { warn: (obj: object, msg: string) => void };
+  /** The app's one logger (Probot's). */
+  log: Log;
   /** When re-runs of infrastructure failures are held for an outage. */
   hold: HoldSettings;
+  /** How long, and how often, a re-run GitHub failed transiently is asked for again. */
+  retry: RetrySettings;
+  /** Pauses an installation's queued work until GitHub's rate limit lifts (absent without a queue). */
+  park?: (installationId: number, untilMs: number) => Promise<void>;
 }
