@@ -139,7 +139,7 @@ export const configSchema = {
           default: {},
           description: "Automatic re-runs at most, so a broken repo or a storm cannot spend the installation's rate limit.",
           properties: {
-            "per-hour": { type: "integer", minimum: 1, maximum: 1000, default: 30, description: "Per repo, in any hour." },
+            "per-hour": { type: "integer", minimum: 1, maximum: 1000, default: 30, description: "Per repo, per clock hour (UTC)." },
             "per-commit": { type: "integer", minimum: 1, maximum: 200, default: 10, description: "Per head commit, over all its runs." },
           },
         },

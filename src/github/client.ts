@@ -99,6 +99,8 @@ const MAX_RUN_PAGES = 3;
 export function currentPullHead(gh: Pick<GitHubClient, "findPullHeadSha">, run: Pick<RunFacts, "pullRequests" | "event">): Promise<string | null> {
   return run.pullRequests.length > 0 && run.event.startsWith("pull_request") ? gh.findPullHeadSha(run.pullRequests[0]) : Promise.resolve(null);
 }
+const NO_QUICK_RETRY = { retries: 0 };
+
 /** Annotations read per job: one page. */
 export const MAX_ANNOTATIONS = 50;
 
@@ -174,11 +176,13 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
       }
       return runs;
     },
+    // The executor (execute/carry-out.ts) is the one that asks a re-run again, with backoff and a
+    // report: Octokit's quick retries would hold the installation's write gate for seconds instead.
     async rerunFailedJobs(runId, debug) {
-      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...(debug ? { enable_debug_logging: true } : {}) });
+      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...(debug ? { enable_debug_logging: true } : {}), request: NO_QUICK_RETRY });
     },
     async rerunJob(jobId, debug) {
-      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...(debug ? { enable_debug_logging: true } : {}) });
+      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...(debug ? { enable_debug_logging: true } : {}), request: NO_QUICK_RETRY });
     },
     async getPermission(username) {
       try {

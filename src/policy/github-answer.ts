@@ -90,12 +90,12 @@ export function nextTryAt(tries: number, firstFailedMs: number, nowMs: number, r
   return at - firstFailedMs > s.giveUpAfterMs ? null : at;
 }
 
-/** RETRY_HOURS (how long to keep asking, 0.01..48) and RETRY_BASE_SECONDS (the first wait, 1..600). */
+/** RETRY_HOURS (how long to keep asking, 0.001..48) and RETRY_BASE_SECONDS (the first wait, 1..600). */
 export function retrySettings(env: NodeJS.ProcessEnv): RetrySettings {
   const n = (v: string | undefined, d: number, min: number, max: number) => {
     const x = Number(v);
     return v !== undefined && v !== "" && Number.isFinite(x) ? Math.min(Math.max(x, min), max) : d;
   };
   const baseMs = n(env.RETRY_BASE_SECONDS, DEFAULT_RETRY.baseMs / 1000, 1, 600) * 1000;
-  return { baseMs, maxDelayMs: Math.max(DEFAULT_RETRY.maxDelayMs, baseMs), giveUpAfterMs: n(env.RETRY_HOURS, DEFAULT_RETRY.giveUpAfterMs / 3_600_000, 0.01, 48) * 3_600_000 };
+  return { baseMs, maxDelayMs: Math.max(DEFAULT_RETRY.maxDelayMs, baseMs), giveUpAfterMs: n(env.RETRY_HOURS, DEFAULT_RETRY.giveUpAfterMs / 3_600_000, 0.001, 48) * 3_600_000 };
 }
