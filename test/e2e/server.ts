@@ -87,7 +87,10 @@ export async function serving(
     } catch {
       /* not listening yet */
     }
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not start:\n${output()}`);
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill("SIGKILL"); // a bot that never answered must not keep the test run alive
+      throw new Error(`the bot did not start:\n${output()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   let n = 0;
