@@ -1,12 +1,14 @@
 /**
  * The README's reference blocks are kept by the code they describe: the "Every key" config block is
  * the JSON Schema's keys with their defaults, the command help is the bot's own help text and each of
- * its lines is a command the parser reads, and the Node.js version is package.json's engines.
+ * its lines is a command the parser reads, the data table names every kind of store key, and the
+ * Node.js version is package.json's engines.
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { configSchema } from "../src/config/schema.js";
 import { HELP, helpText, parseCommands, type Command } from "../src/commands/parse.js";
+import { keys } from "../src/domain/keys.js";
 
 const readme = readFileSync("README.md", "utf8");
 
@@ -82,4 +84,11 @@ test("the README's Node.js version is package.json's engines", () => {
   const engines = JSON.parse(readFileSync("package.json", "utf8")).engines.node as string;
   const min = /^>=(\d+\.\d+\.\d+)$/.exec(engines)![1];
   expect(readme).toContain(`Node.js ${min} or newer`);
+});
+
+test("the README's data table names every kind of key the store keeps", () => {
+  const section = readme.slice(readme.indexOf("\n## Data and privacy"));
+  const kinds = new Set(Object.values(keys).map((key) => (key as (...a: unknown[]) => string)("o/r", 1, 1).split(":")[0]));
+  expect(kinds.size).toBeGreaterThan(10);
+  expect([...kinds].filter((k) => !section.includes(`\`${k}:`))).toEqual([]);
 });
