@@ -9,4 +9,7 @@ export default {
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
+  // Says loudly, before and after the run, when the Redis suites are skipped (no redis-server).
+  globalSetup: "<rootDir>/test/helpers/redis-notice.ts",
+  globalTeardown: "<rootDir>/test/helpers/redis-notice.ts",
 };

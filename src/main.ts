@@ -6,6 +6,8 @@
 import { run } from "probot";
 import { readDotenv } from "./dotenv.js";
 import { productionEnvProblems } from "./env-check.js";
+import { listenHost } from "./listen-host.js";
+import { serverLog } from "./log.js";
 import { rerunBot } from "./app.js";
 import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
@@ -27,11 +29,15 @@ async function main(): Promise<void> {
   // The environment as Probot will see it (it applies .env over the environment), so a REDIS_URL or
   // DATA_DIR in .env picks the queue and the ledger too, not only the store.
   const env = { ...process.env, ...readDotenv() };
+  // Probot reads HOST itself when it starts (after applying .env, which may set it).
+  const host = listenHost(env);
+  if (host) process.env.HOST = host;
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
   const queue = await createQueue(env);
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
   const ledger = env.REDIS_URL ? undefined : new FileLedger(env.DATA_DIR || "data");
-  const server = await run(rerunBot({ metrics, queue, ledger, recovery: recoverySettings(env) }), { Octokit } as never);
+  const log = await serverLog(env);
+  const server = await run(rerunBot({ metrics, queue, ledger, recovery: recoverySettings(env) }), { Octokit, log } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

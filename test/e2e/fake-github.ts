@@ -80,6 +80,8 @@ export class FakeGitHub {
   readonly deliveries: Json[] = [];
   /** Where a redelivery is sent, signed with `secret`. */
   webhookTarget: { url: string; secret: string } | null = null;
+  /** The installation token GitHub issues (a test that looks for it in logs makes it unique). */
+  installationToken = "ghs_fake";
   #server: Server;
   #nextId = 1000;
 
@@ -231,7 +233,7 @@ export class FakeGitHub {
   #route(method: string, path: string, query: URLSearchParams, body: Json | null, req: IncomingMessage, res: ServerResponse) {
     let m: RegExpMatchArray | null;
     if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
-      return this.#send(res, 201, { token: "ghs_fake", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
+      return this.#send(res, 201, { token: this.installationToken, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
     }
     if ((m = path.match(/^\/_logs\/(\d+)$/))) {
       const log = this.#findLog(Number(m[1]));

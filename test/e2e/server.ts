@@ -51,13 +51,16 @@ export function env(githubPort: number, port: number, extra: Record<string, stri
   };
 }
 
-/** Runs `node lib/main.js` in an empty directory (so no developer's .env is read) until it exits. */
+/**
+ * Runs `node lib/main.js` until it exits, in `cwd` or else in an empty directory (so no developer's
+ * .env is read).
+ */
 export function spawnMain(
   environment: NodeJS.ProcessEnv,
   script = MAIN,
+  cwd = mkdtempSync(join(tmpdir(), "rerun-bot-e2e-")),
 ): { proc: ChildProcess; output: () => string; exit: Promise<number | null> } {
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` (npm test does)`);
-  const cwd = mkdtempSync(join(tmpdir(), "rerun-bot-e2e-"));
   const proc = spawn(process.execPath, [script], { cwd, env: environment, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d) => (out += d));
@@ -68,21 +71,31 @@ export function spawnMain(
 
 export async function startBot(githubPort: number, extra: Record<string, string | undefined> = {}, script = MAIN, listen?: number): Promise<Bot> {
   const port = listen ?? (await freePort());
-  const { proc, output, exit } = spawnMain(env(githubPort, port, extra), script);
+  return serving(spawnMain(env(githubPort, port, extra), script), `http://127.0.0.1:${port}`);
+}
+
+/** Waits until a spawned bot answers /ping at `base` (e.g. http://127.0.0.1:3000), then drives it there. */
+export async function serving(
+  { proc, output, exit }: ReturnType<typeof spawnMain>,
+  base: string,
+): Promise<Bot> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      const r = await fetch(`http://127.0.0.1:${port}/ping`);
+      const r = await fetch(`${base}/ping`);
       if (r.ok) break;
     } catch {
       /* not listening yet */
     }
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`the bot did not start:\n${output()}`);
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill("SIGKILL"); // a bot that never answered must not keep the test run alive
+      throw new Error(`the bot did not start:\n${output()}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   let n = 0;
   return {
-    port,
+    port: Number(new URL(base).port),
     proc,
     output,
     async send(event, payload, options = {}) {
@@ -94,7 +107,7 @@ export async function startBot(githubPort: number, extra: Record<string, string 
       };
       const signature = options.signature === undefined ? sign(body) : options.signature;
       if (signature !== null) headers["x-hub-signature-256"] = signature;
-      const r = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: "POST", headers, body });
+      const r = await fetch(`${base}/api/github/webhooks`, { method: "POST", headers, body });
       await r.text();
       return r.status;
     },

@@ -1,12 +1,13 @@
 /**
  * A real redis-server for the tests, on a free loopback port, no persistence. When the binary is
- * missing the Redis tests are skipped on a developer's machine, and fail in CI (CI=true), whose
- * .ci/run installs it.
+ * missing the Redis tests are skipped on a developer's machine, with a notice at the start and the
+ * end of the run (redis-notice.ts), and fail in CI (CI=true), whose .ci/run installs it.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { freePort } from "./net.js";
+import { hasRedis } from "./redis-notice.js";
 
-export const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+export { hasRedis };
 if (!hasRedis && process.env.CI === "true") throw new Error("redis-server is not on PATH: .ci/run must install it");
 
 
