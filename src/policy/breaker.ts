@@ -17,10 +17,12 @@ export interface Trip {
   category: LedgerCategory;
 }
 
-/** Tripped jobs by jobKey, from the ledger (oldest first). `after` 0 turns the breaker off. */
-export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, Trip> {
+/**
+ * Each job's current streak of runs that stayed red, by jobKey (oldest first): a catch or a reset
+ * ends a streak, and one run counts once however many of its attempts were recorded.
+ */
+export function redStreaks(entries: LedgerEntry[]): Map<string, LedgerEntry[]> {
   const streaks = new Map<string, LedgerEntry[]>();
-  if (after <= 0) return new Map();
   for (const e of entries) {
     const key = jobKey(e.workflow, e.job);
     if (e.kind !== "stayed-red") {
@@ -28,12 +30,17 @@ export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, 
       continue;
     }
     const streak = streaks.get(key) ?? [];
-    // One run counts once, however many of its attempts were recorded.
     if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
     streaks.set(key, streak);
   }
+  return streaks;
+}
+
+/** Tripped jobs by jobKey, from the ledger (oldest first). `after` 0 turns the breaker off. */
+export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, Trip> {
+  if (after <= 0) return new Map();
   const trips = new Map<string, Trip>();
-  for (const [key, runs] of streaks) {
+  for (const [key, runs] of redStreaks(entries)) {
     if (runs.length < after) continue;
     const last = runs[runs.length - 1];
     trips.set(key, { workflow: last.workflow, job: last.job, runs, since: runs[after - 1].at, category: last.category });
