@@ -22,14 +22,14 @@ main{max-width:1180px;margin:0 auto;padding:20px 24px 48px}h1{font-size:22px;mar
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px;margin-bottom:16px}
 .card,.panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px}
 .card .n{font-size:26px;font-weight:600}.card .l{color:var(--muted)}
-.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-bottom:16px}@media(max-width:900px){.grid2{grid-template-columns:1fr}}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}@media(max-width:900px){.grid2{grid-template-columns:1fr}}
 .panel{margin-bottom:16px;overflow-x:auto}table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{color:var(--muted);font-weight:600;white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}a{color:var(--accent)}
 .name{word-break:break-word}.badge{display:inline-block;border-radius:999px;padding:0 8px;font-size:12px;font-weight:600;border:1px solid}
 .healthy{color:var(--ok);border-color:var(--ok)}.flaky{color:var(--warn);border-color:var(--warn)}.broken{color:var(--bad);border-color:var(--bad)}
-details{margin-top:6px}summary{cursor:pointer;color:var(--muted)}
-svg .bar{fill:var(--bar)}svg .grid{stroke:var(--line)}svg .axis{fill:var(--muted);font-size:11px}svg .value{fill:var(--fg);font-size:11px}
+figure{margin:0 0 16px}figure svg{display:block;max-height:260px}details{margin-top:6px}summary{cursor:pointer;color:var(--muted)}
+svg .bar{fill:var(--bar)}svg .grid{stroke:var(--line)}svg .axis{fill:var(--muted);font-size:12px}svg .value{fill:var(--fg);font-size:12px}
 .empty{color:var(--muted)}.notice{max-width:640px;margin:60px auto}.notice code{background:#eef1f4;padding:1px 5px;border-radius:4px}
 .btn{display:inline-block;background:#1f883d;color:#fff;border-radius:6px;padding:6px 14px;text-decoration:none;font-weight:600}
 `;
@@ -105,7 +105,7 @@ function jobRows(jobs: JobView[], withRepo: boolean): string[][] {
     esc(j.catches30),
     esc(duration(j.costSeconds30)),
     j.firstCatch === null ? "–" : esc(day(j.firstCatch)),
-    runLink(j.last, j.last ? `#${j.last.runNumber} ${day(j.last.at)}` : undefined),
+    runLink(j.last, j.last ? `#${j.last.runNumber} ${day(j.last.at).slice(5)}` : undefined),
   ]);
 }
 

@@ -44,7 +44,8 @@ export type SignInResult = { ok: true; setCookie: string[]; next: string } | { o
 
 /** Only a path of the org view itself: never another site, never `//host`. */
 export function safeNext(next: string | null | undefined): string {
-  return next && /^\/dashboard(\/[^\\]*)?(\?[^\\]*)?$/.test(next) && !next.startsWith("//") ? next : "/dashboard";
+  // No backslash, whitespace or control character: nothing a browser or a header could read otherwise.
+  return next && /^\/dashboard(\/[^\\\s\x00-\x1f]*)?(\?[^\\\s\x00-\x1f]*)?$/.test(next) ? next : "/dashboard";
 }
 
 export class SignIn {

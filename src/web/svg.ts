@@ -18,9 +18,9 @@ const niceMax = (n: number) => {
 
 /** Vertical bars (catches per week). `id` ties the SVG to its title for screen readers. */
 export function columnChart(id: string, title: string, bars: Bar[], unit: string): string {
-  const w = 640;
-  const h = 220;
-  const left = 40;
+  const w = 480;
+  const h = 200;
+  const left = 34;
   const bottom = 30;
   const top = 16;
   const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
@@ -48,9 +48,9 @@ export function columnChart(id: string, title: string, bars: Bar[], unit: string
 
 /** Horizontal bars with their labels (evidence categories). */
 export function barChart(id: string, title: string, bars: Bar[], unit: string): string {
-  const w = 640;
+  const w = 480;
   const row = 28;
-  const label = 150;
+  const label = 110;
   const h = Math.max(1, bars.length) * row + 8;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const rows = bars
