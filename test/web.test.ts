@@ -1,7 +1,11 @@
+import { readFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import { parse } from "yaml";
+import { isHttps } from "../src/web/cookies.js";
 import { esc, safeUrl } from "../src/web/escape.js";
 import { Sealer } from "../src/web/seal.js";
-import { webSettings } from "../src/web/settings.js";
-import { safeNext } from "../src/web/sign-in.js";
+import { REQUIRED, webSettings } from "../src/web/settings.js";
+import { CALLBACK_PATH, safeNext } from "../src/web/sign-in.js";
 import { columnChart, barChart } from "../src/web/svg.js";
 
 const SECRET = "s".repeat(32);
@@ -83,4 +87,22 @@ test("charts: one bar per value, scaled to the largest, labels escaped", () => {
   expect(heights[0]).toBe(0);
   expect(heights[2]).toBeCloseTo(heights[1] * 2, 0);
   expect(barChart("b", "t", [{ label: "rule", value: 3 }], "catches")).toContain(">rule</text>");
+});
+
+test.each([
+  ["https PUBLIC_URL", "https://bot.example.com", {}, true],
+  ["http PUBLIC_URL", "http://bot.example.com", {}, false],
+  ["a proxy saying https", null, { "x-forwarded-proto": "https" }, true],
+  ["a proxy chain starting with https", null, { "x-forwarded-proto": "https, http" }, true],
+  ["plain http", null, {}, false],
+])("cookies are Secure over https: %s", (_name, publicUrl, headers, secure) => {
+  expect(isHttps({ headers } as IncomingMessage, publicUrl as string | null)).toBe(secure);
+});
+
+test("app.yml registers the callback for new installs, .env.example names every setting", () => {
+  const manifest = parse(readFileSync("app.yml", "utf8"));
+  expect(manifest.callback_urls.every((u: string) => u.endsWith(CALLBACK_PATH))).toBe(true);
+  expect(manifest.request_oauth_on_install).toBe(false);
+  const example = readFileSync(".env.example", "utf8");
+  for (const name of [...REQUIRED, "PUBLIC_URL"]) expect(example).toContain(`# ${name}=`);
 });

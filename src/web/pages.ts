@@ -28,7 +28,7 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertic
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}a{color:var(--accent)}
 .name{word-break:break-word}.badge{display:inline-block;border-radius:999px;padding:0 8px;font-size:12px;font-weight:600;border:1px solid}
 .healthy{color:var(--ok);border-color:var(--ok)}.flaky{color:var(--warn);border-color:var(--warn)}.broken{color:var(--bad);border-color:var(--bad)}
-figure{margin:0 0 16px}figure svg{display:block;max-height:260px}details{margin-top:6px}summary{cursor:pointer;color:var(--muted)}
+figure{margin:0 0 16px}td:last-child a{white-space:nowrap}figure svg{display:block;max-height:260px}details{margin-top:6px}summary{cursor:pointer;color:var(--muted)}
 svg .bar{fill:var(--bar)}svg .grid{stroke:var(--line)}svg .axis{fill:var(--muted);font-size:12px}svg .value{fill:var(--fg);font-size:12px}
 .empty{color:var(--muted)}.notice{max-width:640px;margin:60px auto}.notice code{background:#eef1f4;padding:1px 5px;border-radius:4px}
 .btn{display:inline-block;background:#1f883d;color:#fff;border-radius:6px;padding:6px 14px;text-decoration:none;font-weight:600}

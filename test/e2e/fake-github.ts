@@ -58,6 +58,8 @@ export interface OAuthClient {
 interface UserToken {
   login: string;
   expiresAt: number | null;
+  /** False for a token that is not a user access token of a GitHub App (a personal access token). */
+  ofApp: boolean;
 }
 
 /** GitHub's limit on an issue's body (REST docs). */
@@ -177,10 +179,12 @@ export class FakeGitHub {
     this.#codes.clear();
   }
 
-  /** A GitHub user; returns a new user access token for them (as the web flow would give). */
-  person(login: string): string {
+  /** A GitHub user; returns a new user access token for them (as the web flow would give), or a personal access token. */
+  person(login: string, kind: "app" | "personal" = "app"): string {
     if (!this.#people.has(login)) this.#people.set(login, 5000 + this.#people.size);
-    return this.#issueToken(login).access_token;
+    const token = this.#issueToken(login).access_token as string;
+    if (kind === "personal") this.#userTokens.get(token)!.ofApp = false;
+    return token;
   }
 
   /** GitHub revokes or expires a user token. */
@@ -191,7 +195,7 @@ export class FakeGitHub {
   #issueToken(login: string): Json {
     const token = `ghu_${createHash("sha256").update(`${login}:${this.#nextId++}:${Math.random()}`).digest("hex").slice(0, 36)}`;
     const expiring = this.oauth.expiring;
-    this.#userTokens.set(token, { login, expiresAt: expiring ? Date.now() + this.oauth.expiresIn * 1000 : null });
+    this.#userTokens.set(token, { login, expiresAt: expiring ? Date.now() + this.oauth.expiresIn * 1000 : null, ofApp: true });
     const answer: Json = { access_token: token, token_type: "bearer", scope: "" };
     if (expiring) {
       const refresh = `ghr_${createHash("sha256").update(token).digest("hex").slice(0, 60)}`;
@@ -202,11 +206,11 @@ export class FakeGitHub {
   }
 
   /** The person a request's user token belongs to, or why not (GitHub answers 401 for both). */
-  #userOf(req: IncomingMessage): string | null {
+  #userOf(req: IncomingMessage): UserToken | null {
     const token = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
     const t = token ? this.#userTokens.get(token) : undefined;
     if (!t || (t.expiresAt !== null && t.expiresAt <= Date.now())) return null;
-    return t.login;
+    return t;
   }
 
   /** GitHub's page-based pagination: per_page (max 100), page, and a Link header to the next and last pages. */
@@ -374,8 +378,12 @@ export class FakeGitHub {
       return void this.#redeliver(res, Number(m[1]));
     }
     if (path === "/user" || path.startsWith("/user/")) {
-      const login = this.#userOf(req);
-      if (!login) return this.#send(res, 401, { message: req.headers.authorization ? "Bad credentials" : "Requires authentication" });
+      const user = this.#userOf(req);
+      if (!user) return this.#send(res, 401, { message: req.headers.authorization ? "Bad credentials" : "Requires authentication" });
+      const login = user.login;
+      if (path.startsWith("/user/installations") && !user.ofApp) {
+        return this.#send(res, 403, { message: "You must authenticate with an access token authorized to a GitHub App in order to list installations" });
+      }
       const reads = (i: Installation) => i.repos.filter((r) => r.readers.includes(login));
       if (method === "GET" && path === "/user") return this.#send(res, 200, { login, id: this.#people.get(login) ?? 1, type: "User" });
       if (method === "GET" && path === "/user/installations") {

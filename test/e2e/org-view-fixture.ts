@@ -75,6 +75,8 @@ export function installOrg(github: FakeGitHub): void {
       { full_name: "acme/web", private: false, readers: ["alice", "bob"] },
       { full_name: "acme/api", private: false, readers: ["alice", "bob"] },
       { full_name: SECRET_REPO, private: true, readers: ["alice"] },
+      // Installed, but the ledger never saw it.
+      { full_name: "acme/docs", private: false, readers: ["alice", "bob"] },
     ],
   });
 }
@@ -105,13 +107,13 @@ export class Jar {
   }
 }
 
-/** Signs in as `login` through the bot and the fake GitHub; returns the jar and the callback's answer. */
+/** Signs in as `login` through the bot and the fake GitHub; returns the jar and the callback's answer (the bench uses it too). */
 export async function signIn(bot: Bot, github: FakeGitHub, login: string, jar = new Jar()): Promise<{ jar: Jar; callback: Response; callbackUrl: string }> {
   github.browserLogin = login;
   const start = await jar.fetch(`http://127.0.0.1:${bot.port}/dashboard/auth/login`);
-  expect(start.status).toBe(302);
+  if (start.status !== 302) throw new Error(`the sign-in did not start: ${start.status}`);
   const atGitHub = await fetch(start.headers.get("location")!, { redirect: "manual" });
-  expect(atGitHub.status).toBe(302);
+  if (atGitHub.status !== 302) throw new Error(`GitHub did not send the browser back: ${atGitHub.status}`);
   const callbackUrl = atGitHub.headers.get("location")!;
   const callback = await jar.fetch(callbackUrl);
   return { jar, callback, callbackUrl };

@@ -55,7 +55,7 @@ describe("credentials", () => {
     expect(callback.status).toBe(302);
     expect(callback.headers.get("location")).toBe("/dashboard");
     const set = callback.headers.getSetCookie().find((c) => c.startsWith("rerun_session="))!;
-    expect(set).toMatch(/; HttpOnly/);
+    expect(set).toMatch(/; Max-Age=604800; HttpOnly/);
     expect(set).toMatch(/; SameSite=Lax/);
     expect(set).not.toMatch(/Secure/); // plain http here
     const value = jar.cookies.get("rerun_session")!;
@@ -64,7 +64,10 @@ describe("credentials", () => {
     expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(["GET /login/oauth/authorize", "POST /login/oauth/access_token", "GET /user"]));
     const { status, text } = await getJson(jar, "/api/v1/repos");
     expect(status).toBe(200);
-    expect(JSON.parse(text).repositories.map((r: { name: string }) => r.name)).toEqual(["acme/api", SECRET_REPO, "acme/web"]);
+    const repos = JSON.parse(text).repositories;
+    expect(repos.map((r: { name: string }) => r.name)).toEqual(["acme/api", "acme/docs", SECRET_REPO, "acme/web"]);
+    // A repo the ledger never saw, with zero counts.
+    expect(repos[1]).toEqual({ name: "acme/docs", private: false, catches30: 0, flakyJobs: 0, brokenJobs: 0, reruns30: 0, green30: 0, costSeconds30: 0, redSeconds30: 0 });
   });
 
   test("over https (X-Forwarded-Proto) the cookies are Secure and the callback address is https", async () => {
@@ -84,6 +87,11 @@ describe("credentials", () => {
     expect(github.requests.filter((r) => r.path === "/user")).toHaveLength(1);
     expect(github.requests.filter((r) => r.path.startsWith("/user/installations?"))).toHaveLength(1);
     expect(bot.output()).not.toContain(token);
+    // A personal access token cannot list the app's installations: GitHub answers 403, and so does the bot.
+    const pat = github.person("dave", "personal");
+    const refused = await getJson(null, "/api/v1/repos", { authorization: `Bearer ${pat}` });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("use a user access token of this app");
   });
 
   test("logout ends the session", async () => {
@@ -200,13 +208,13 @@ describe("scoping", () => {
   test("bob never sees the private repo: not its name, its jobs or its counts, in the API or the pages", async () => {
     const { jar } = await signIn(bot, github, "bob");
     const repos = JSON.parse((await getJson(jar, "/api/v1/repos")).text).repositories;
-    expect(repos.map((r: { name: string }) => r.name)).toEqual(["acme/api", "acme/web"]);
+    expect(repos.map((r: { name: string }) => r.name)).toEqual(["acme/api", "acme/docs", "acme/web"]);
     const org = JSON.parse((await getJson(jar, "/api/v1/org")).text);
     // acme/web: 8 + 1 + 2 catches, acme/api: 3; the private repo's 11 are not in the sum.
-    expect(org).toMatchObject({ catches30: 14, repositories: 2 });
+    expect(org).toMatchObject({ catches30: 14, repositories: 3 });
     expect(org.broken.map((j: { job: string }) => j.job)).toEqual(["deploy"]);
     const { jar: alice } = await signIn(bot, github, "alice");
-    expect(JSON.parse((await getJson(alice, "/api/v1/org")).text)).toMatchObject({ catches30: 25, repositories: 3 });
+    expect(JSON.parse((await getJson(alice, "/api/v1/org")).text)).toMatchObject({ catches30: 25, repositories: 4 });
     for (const path of ["/api/v1/repos", "/api/v1/org", "/api/v1/repos/acme/web/jobs", "/api/v1/repos/acme/api/jobs", "/dashboard", "/dashboard/repos/acme/web", "/dashboard/repos/acme/api"]) {
       const { status, text } = await getJson(jar, path);
       expect([path, status]).toEqual([path, 200]);
@@ -242,6 +250,7 @@ describe("escaping", () => {
     const { jar } = await signIn(bot, github, "alice");
     const { res, text } = await getJson(jar, "/dashboard");
     expect(res.headers.get("content-security-policy")).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; img-src data:;/);
+    expect([res.headers.get("cache-control"), res.headers.get("referrer-policy")]).toEqual(["no-store", "no-referrer"]);
     expect(text).not.toMatch(/<script|src="http|href="https?:\/\/(?!github\.com)/);
   });
 });
