@@ -1,5 +1,5 @@
 import { jobHealth, DEFAULT_THRESHOLDS } from "../src/policy/job-health.js";
-import { orgView, percent, repoView } from "../src/policy/org-view.js";
+import { orgView, percent, repoView, topBy } from "../src/policy/org-view.js";
 import { DAY, entry, NOW, red } from "./helpers/ledger-entry.js";
 
 describe("a job's health (pure)", () => {
@@ -90,4 +90,10 @@ describe("the org view (pure)", () => {
   ])("percent(%i, %i) = %p", (part, whole, share) => {
     expect(percent(part, whole)).toBe(share);
   });
+});
+
+test("topBy: the first k in order, as sorting all would give, ties kept in input order", () => {
+  const xs = Array.from({ length: 500 }, (_, i) => ({ i, v: (i * 7919) % 97 }));
+  const cmp = (a: { v: number }, b: { v: number }) => b.v - a.v;
+  for (const k of [0, 1, 5, 20, 600]) expect(topBy(xs, k, cmp)).toEqual([...xs].sort(cmp).slice(0, k));
 });

@@ -38,9 +38,14 @@ export function redStreaks(entries: LedgerEntry[]): Map<string, LedgerEntry[]> {
 
 /** Tripped jobs by jobKey, from the ledger (oldest first). `after` 0 turns the breaker off. */
 export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, Trip> {
+  return tripsOf(redStreaks(entries), after);
+}
+
+/** The trips among streaks already counted (redStreaks), for callers that need both. */
+export function tripsOf(streaks: Map<string, LedgerEntry[]>, after: number): Map<string, Trip> {
   if (after <= 0) return new Map();
   const trips = new Map<string, Trip>();
-  for (const [key, runs] of redStreaks(entries)) {
+  for (const [key, runs] of streaks) {
     if (runs.length < after) continue;
     const last = runs[runs.length - 1];
     trips.set(key, { workflow: last.workflow, job: last.job, runs, since: runs[after - 1].at, category: last.category });

@@ -5,7 +5,7 @@
  * person may see before anything is summed.
  */
 import { jobKey, LEDGER_CATEGORIES, type LedgerCategory, type LedgerEntry } from "../domain/ledger.js";
-import { redStreaks, trippedJobs, type Trip } from "./breaker.js";
+import { redStreaks, tripsOf, type Trip } from "./breaker.js";
 import { summarize, type FlakyRow } from "./flaky-stats.js";
 import { DEFAULT_THRESHOLDS, jobHealth, type HealthThresholds, type HealthVerdict } from "./job-health.js";
 
@@ -74,8 +74,8 @@ const severity = { broken: 0, flaky: 1, healthy: 2 } as const;
 /** One repo's view: every job the ledger knows from the last 30 days, or stopped by the breaker. */
 export function repoView(repo: string, entries: LedgerEntry[], now: number, t: HealthThresholds = DEFAULT_THRESHOLDS, weeks = 8): RepoView {
   const summary = summarize(entries, now, weeks, true);
-  const trips = trippedJobs(entries, t.brokenRedRuns);
   const streaks = redStreaks(entries);
+  const trips = tripsOf(streaks, t.brokenRedRuns);
   const since = now - 30 * DAY_MS;
   const first = new Map<string, number>();
   const categories = noCategories();
@@ -137,8 +137,8 @@ export function orgView(repos: RepoView[], top = 20): OrgView {
   const byName = (a: JobView, b: JobView) => a.repo.localeCompare(b.repo) || a.workflow.localeCompare(b.workflow) || a.job.localeCompare(b.job);
   return {
     repos,
-    byCatches: [...flaky].sort((a, b) => b.catches30 - a.catches30 || b.costSeconds30 - a.costSeconds30 || byName(a, b)).slice(0, top),
-    byCost: [...flaky].sort((a, b) => b.costSeconds30 - a.costSeconds30 || b.catches30 - a.catches30 || byName(a, b)).slice(0, top),
+    byCatches: topBy(flaky, top, (a, b) => b.catches30 - a.catches30 || b.costSeconds30 - a.costSeconds30 || byName(a, b)),
+    byCost: topBy(flaky, top, (a, b) => b.costSeconds30 - a.costSeconds30 || b.catches30 - a.catches30 || byName(a, b)),
     broken: jobs.filter((j) => j.verdict.health === "broken").sort((a, b) => (b.trip?.since ?? 0) - (a.trip?.since ?? 0) || byName(a, b)),
     catches30: sum((r) => r.catches30),
     costSeconds30: sum((r) => r.costSeconds30),
@@ -148,6 +148,25 @@ export function orgView(repos: RepoView[], top = 20): OrgView {
     categories,
     weekly,
   };
+}
+
+/** The first `k` of `items` in `cmp` order, without sorting them all (an org has tens of thousands of jobs). */
+export function topBy<T>(items: T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  if (k <= 0) return top;
+  for (const item of items) {
+    if (top.length === k && cmp(item, top[k - 1]) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(item, top[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, item);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /** A share in whole percent, or null when there is nothing to share. */

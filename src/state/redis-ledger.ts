@@ -62,11 +62,13 @@ export class RedisLedger implements Ledger {
   }
 
   async #backfill(): Promise<void> {
+    // SCAN is the one command ioredis does not prefix: match and strip the store's prefix by hand.
+    const prefix = `${this.redis.client.options.keyPrefix ?? ""}ledger:`;
     let cursor = "0";
     do {
-      const [next, keys] = await this.redis.client.scan(cursor, "MATCH", "ledger:*", "COUNT", 1000);
+      const [next, keys] = await this.redis.client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
       cursor = next;
-      const repos = keys.filter((k) => !k.endsWith(":meta")).map((k) => k.slice("ledger:".length));
+      const repos = keys.filter((k) => !k.endsWith(":meta")).map((k) => k.slice(prefix.length));
       if (repos.length > 0) await this.redis.client.sadd(INDEX, ...repos);
     } while (cursor !== "0");
   }

@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LedgerEntry } from "../../src/domain/ledger.js";
-import { FileLedger } from "../../src/state/ledger.js";
+import { FileLedger, type Ledger } from "../../src/state/ledger.js";
 import type { FakeGitHub } from "./fake-github.js";
 import { E2E_APP_ID, type Bot } from "./server.js";
 
@@ -46,10 +46,15 @@ function entry(repo: string, job: string, daysAgo: number, over: Partial<LedgerE
 const catches = (repo: string, job: string, days: number[], over: Partial<LedgerEntry> = {}) => days.map((d) => entry(repo, job, d, over));
 const redRuns = (repo: string, job: string, days: number[]) => days.map((d) => entry(repo, job, d, { kind: "stayed-red", evidence: "failed on all 3 attempts", costSeconds: 600 }));
 
-/** Writes the org's ledger; returns the DATA_DIR. */
+/** Writes the org's ledger in a new DATA_DIR with the file ledger; returns the directory. */
 export async function seedOrg(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "rerun-orgview-"));
-  const ledger = new FileLedger(dir);
+  await seedLedger(new FileLedger(dir));
+  return dir;
+}
+
+/** The org's ledger, written with the bot's own Ledger (file or Redis). */
+export async function seedLedger(ledger: Ledger): Promise<void> {
   await ledger.add("acme/web", [
     ...catches("acme/web", "e2e (chrome)", [1, 2, 3, 5, 9, 12, 20, 26]),
     ...catches("acme/web", "lint", [4], { category: "any", evidence: "no rule asks about jobs" }),
@@ -60,7 +65,6 @@ export async function seedOrg(): Promise<string> {
   await ledger.add(SECRET_REPO, [...catches(SECRET_REPO, SECRET_JOB, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), ...redRuns(SECRET_REPO, "ledger-sync", [3, 2, 1])]);
   // A repo of another org that nobody here can read.
   await ledger.add("other/elsewhere", catches("other/elsewhere", "build", [1]));
-  return dir;
 }
 
 /** alice reads all three repos; bob cannot read the private one. */

@@ -4,7 +4,10 @@
  */
 import { FakeGitHub } from "./fake-github.js";
 import { startBot, type Bot } from "./server.js";
-import { EVIL_JOB, installOrg, Jar, orgViewEnv, SECRET_JOB, SECRET_REPO, seedOrg, signIn } from "./org-view-fixture.js";
+import { EVIL_JOB, installOrg, Jar, orgViewEnv, SECRET_JOB, SECRET_REPO, seedLedger, seedOrg, signIn } from "./org-view-fixture.js";
+import { describeWithRedis, startRedis } from "../helpers/redis.js";
+import { RedisStore } from "../../src/state/redis-store.js";
+import { RedisLedger } from "../../src/state/redis-ledger.js";
 
 const github = new FakeGitHub();
 let bot: Bot;
@@ -272,4 +275,31 @@ describe("without the settings", () => {
       await off.stop();
     }
   });
+});
+
+describeWithRedis("with REDIS_URL", () => {
+  test("the org view reads the Redis ledger, with the same scoping", async () => {
+    const redis = await startRedis();
+    const store = new RedisStore(redis.url);
+    const onRedis = await startBot(github.port, { ...orgViewEnv(github, dataDir), REDIS_URL: redis.url });
+    try {
+      await seedLedger(new RedisLedger(store));
+      const { jar } = await signIn(onRedis, github, "bob");
+      const res = await jar.fetch(`http://127.0.0.1:${onRedis.port}/api/v1/repos`);
+      const repos = (await res.json()).repositories;
+      expect(repos.map((r: { name: string; catches30: number }) => [r.name, r.catches30])).toEqual([
+        ["acme/api", 3],
+        ["acme/docs", 0],
+        ["acme/web", 11],
+      ]);
+      const hidden = await jar.fetch(`http://127.0.0.1:${onRedis.port}/api/v1/repos/${SECRET_REPO}/jobs`);
+      expect(hidden.status).toBe(404);
+      // The sign-in's state was claimed in Redis, where every instance sees it.
+      expect((await store.client.keys("*oauth-state:*")).length).toBeGreaterThan(0);
+    } finally {
+      await onRedis.stop();
+      await store.close();
+      await redis.stop();
+    }
+  }, 30_000);
 });
