@@ -118,7 +118,7 @@ async function main() {
   rows.push([`overview, ${REPOS} repos (summarise, rank, render)`, time(() => (size = overview(names)().length)), `${Math.round(size / 1024)} KiB of HTML`]);
   rows.push(["overview, 1 repo (baseline)", time(overview(names.slice(0, 1))), ""]);
   const one = ledgers.get(names[0])!;
-  rows.push([`repo page, ${JOBS} jobs`, time(() => repoPage(repoView(names[0], one, now), "alice", now)), ""]);
+  rows.push([`repo page, ${JOBS} jobs`, time(() => repoPage(repoView(names[0], one, now), one, "alice", now)), ""]);
   rows.push([
     `dashboard issue, 1 repo (the existing renderer, baseline)`,
     time(() => renderDashboard({ repo: names[0], summary: summarize(one, now), trips: [...trippedJobs(one, 3).values()], runs30: new Map(), now: new Date(now) })),

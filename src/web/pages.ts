@@ -187,7 +187,7 @@ function breakerTable(jobs: JobView[], withRepo: boolean): string {
   );
 }
 
-export function repoPage(view: RepoView, login: string, now: number): string {
+export function repoPage(view: RepoView, entries: LedgerEntry[], login: string, now: number): string {
   const body = [
     `<div class="crumbs"><a href="/dashboard">All repositories</a> /</div>`,
     `<h1 class="name">${esc(view.repo)}</h1>`,
@@ -195,12 +195,29 @@ export function repoPage(view: RepoView, login: string, now: number): string {
     summary(view, view.trips.length, now),
     `<section class="panel"><h2>Jobs</h2>${jobTable(view.jobs, false, "The ledger has no job of this repository.")}</section>`,
     `<section class="panel"><h2>Stopped by the breaker</h2>${breakerTable(view.jobs, false)}</section>`,
+    lastEntries(entries, view.repo),
   ].join("");
   return layout(view.repo, body, login);
 }
 
+/** The newest catches and red runs (30), with links to their runs; `repo` adds a column naming the job. */
+function lastEntries(entries: LedgerEntry[], repo: string | null): string {
+  const last = entries.filter((e) => e.kind !== "reset").slice(-30).reverse();
+  const rows = last.map((e) => [
+    esc(new Date(e.at).toISOString().slice(0, 16).replace("T", " ")),
+    ...(repo ? [`<a class="name" href="${esc(jobPath(repo, e.workflow, e.job))}">${esc(e.job)}</a>`] : []),
+    runLink(e),
+    esc(e.attempt),
+    esc(e.kind === "catch" ? "caught: passed on a re-run" : "stayed red"),
+    `<span class="name">${esc(`${e.category}: ${e.evidence}`)}</span>`,
+    esc(duration(e.costSeconds)),
+  ]);
+  const head = ["When", ...(repo ? ["Job"] : []), "Run", "Attempt", "What", "Evidence", "CI time"];
+  const shift = repo ? 1 : 0;
+  return `<section class="panel"><h2>Last catches and red runs</h2>${last.length === 0 ? `<p class="empty">Nothing recorded.</p>` : table(head, rows, [2 + shift, 5 + shift])}</section>`;
+}
+
 export function jobPage(job: JobView, weekly: number[], entries: LedgerEntry[], login: string, now: number, thresholds: HealthThresholds): string {
-  const last = [...entries].reverse().slice(0, 30);
   const breaker = job.trip
     ? `Stopped since ${esc(day(job.trip.since))}: it failed on every attempt of ${esc(job.trip.runs.length)} runs in a row that the bot re-ran, so runs that fail in it are not re-run automatically. It resets when the job passes again, or with <code>/rerun reset ${esc(job.job)}</code> on a pull request.`
     : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds.brokenRedRuns)}).`;
@@ -216,22 +233,7 @@ export function jobPage(job: JobView, weekly: number[], entries: LedgerEntry[], 
     `</div>`,
     `<section class="panel"><h2>The breaker</h2><p>${breaker}</p></section>`,
     weeklyFigure("weekly", weekly, now),
-    `<section class="panel"><h2>Last catches and red runs</h2>${
-      last.length === 0
-        ? `<p class="empty">Nothing recorded.</p>`
-        : table(
-            ["When", "Run", "Attempt", "What", "Evidence", "CI time"],
-            last.map((e) => [
-              esc(new Date(e.at).toISOString().slice(0, 16).replace("T", " ")),
-              runLink(e),
-              esc(e.attempt),
-              esc(e.kind === "catch" ? "caught: passed on a re-run" : e.kind === "stayed-red" ? "stayed red" : "breaker reset"),
-              `<span class="name">${esc(`${e.category}: ${e.evidence}`)}</span>`,
-              esc(duration(e.costSeconds)),
-            ]),
-            [2, 5],
-          )
-    }</section>`,
+    lastEntries(entries, null),
   ].join("");
   return layout(job.job, body, login);
 }

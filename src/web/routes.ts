@@ -158,7 +158,7 @@ export function orgViewHandler(deps: OrgViewDeps, env: NodeJS.ProcessEnv = proce
     if (!route) return send(res, 404, "html", notFoundPage(path.slice("/dashboard".length) || "/", caller.login), cookies);
     const found = await oneRepo(caller, route.repo);
     if (!found) return send(res, 404, "html", notFoundPage(route.repo, caller.login), cookies);
-    if (route.tail === "") return send(res, 200, "html", repoPage(found.view, caller.login, now()), cookies);
+    if (route.tail === "") return send(res, 200, "html", repoPage(found.view, found.entries, caller.login, now()), cookies);
     const workflow = query.get("workflow") ?? "";
     const name = query.get("job") ?? "";
     const job = found.view.jobs.find((j) => j.workflow === workflow && j.job === name);

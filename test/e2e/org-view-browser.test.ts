@@ -81,6 +81,9 @@ const base = () => `http://127.0.0.1:${bot.port}`;
       // The job name holding HTML and Markdown is shown as text, and ran nothing.
       await expect(page.getByText(EVIL_JOB, { exact: true }).first().isVisible()).resolves.toBe(true);
       await expect(page.locator(".badge.broken").first().textContent()).resolves.toBe("broken");
+      // The repo's last catches and red runs link to their runs on GitHub.
+      const last = page.locator("section.panel", { hasText: "Last catches and red runs" });
+      expect(await last.locator('a[href^="https://github.com/acme/web/actions/runs/"]').count()).toBe(14);
 
       await page.getByRole("link", { name: "e2e (chrome)", exact: true }).first().click();
       await page.waitForURL(/\/job\?workflow=CI&job=e2e%20\(chrome\)$/);
