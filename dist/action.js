@@ -1166,11 +1166,11 @@ var require_time = __commonJS({
       const date = new Date(msSinceEpoch);
       const year = date.getUTCFullYear();
       const month = (date.getUTCMonth() + 1).toString().padStart(2, "0");
-      const day2 = date.getUTCDate().toString().padStart(2, "0");
+      const day3 = date.getUTCDate().toString().padStart(2, "0");
       const hours = date.getUTCHours().toString().padStart(2, "0");
       const minutes = date.getUTCMinutes().toString().padStart(2, "0");
       const seconds2 = date.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day2}T${hours}:${minutes}:${seconds2}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+      return `,"time":"${year}-${month}-${day3}T${hours}:${minutes}:${seconds2}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
     module2.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
   }
@@ -5120,7 +5120,7 @@ var require_pump = __commonJS({
         callback(err || new Error("stream was destroyed"));
       };
     };
-    var call = function(fn) {
+    var call2 = function(fn) {
       fn();
     };
     var pipe = function(from, to) {
@@ -5137,9 +5137,9 @@ var require_pump = __commonJS({
         var writing = i > 0;
         return destroyer(stream, reading, writing, function(err) {
           if (!error) error = err;
-          if (err) destroys.forEach(call);
+          if (err) destroys.forEach(call2);
           if (reading) return;
-          destroys.forEach(call);
+          destroys.forEach(call2);
           callback(error);
         });
       });
@@ -10682,27 +10682,27 @@ var require_stringifyString = __commonJS({
       return true;
     }
     function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+      const json2 = JSON.stringify(value);
       if (ctx.options.doubleQuotedAsJSON)
-        return json;
+        return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start = 0;
-      for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-        if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str2 += json.slice(start, i) + "\\ ";
+      for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
+        if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
+          str2 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json[i + 1]) {
+          switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i);
-                const code = json.substr(i + 2, 4);
+                str2 += json2.slice(start, i);
+                const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str2 += "\\0";
@@ -10732,23 +10732,23 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str2 += "\\x" + code.substr(2);
                     else
-                      str2 += json.substr(i, 6);
+                      str2 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
+              if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json.slice(start, i) + "\n\n";
-                while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
+                str2 += json2.slice(start, i) + "\n\n";
+                while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
                   str2 += "\n";
                   i += 2;
                 }
                 str2 += indent;
-                if (json[i + 2] === " ")
+                if (json2[i + 2] === " ")
                   str2 += "\\";
                 i += 1;
                 start = i + 1;
@@ -10758,7 +10758,7 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
+      str2 = start ? str2 + json2.slice(start) : json2;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -12645,9 +12645,9 @@ var require_timestamp = __commonJS({
         const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day2, hour, minute, second] = match.map(Number);
+        const [, year, month, day3, hour, minute, second] = match.map(Number);
         const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
-        let date = Date.UTC(year, month - 1, day2, hour || 0, minute || 0, second || 0, millisec);
+        let date = Date.UTC(year, month - 1, day3, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
@@ -13180,11 +13180,11 @@ var require_Document = __commonJS({
           throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
       }
       // json & jsonArg are only used from toJSON()
-      toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+      toJS({ json: json2, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
           doc: this,
-          keep: !json,
+          keep: !json2,
           mapAsMap: mapAsMap === true,
           mapKeyWarned: false,
           maxAliasCount: typeof maxAliasCount === "number" ? maxAliasCount : 100
@@ -24026,12 +24026,12 @@ var require_fast_uri = __commonJS({
     }
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent = component.indexOf("%");
-      while (percent !== -1) {
-        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent = component.indexOf("%", percent + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -26938,10 +26938,11 @@ function parseEntry(text) {
     return null;
   }
 }
-var LEDGER_DAYS, LEDGER_CAP_PER_REPO;
+var LEDGER_CATEGORIES, LEDGER_DAYS, LEDGER_CAP_PER_REPO;
 var init_ledger = __esm({
   "src/domain/ledger.ts"() {
     "use strict";
+    LEDGER_CATEGORIES = ["infrastructure", "rule", "any", "command"];
     LEDGER_DAYS = 90;
     LEDGER_CAP_PER_REPO = 5e3;
   }
@@ -28827,16 +28828,16 @@ var require_summary = __commonJS({
         };
       });
     }
-    function getCountForExport(value, summary2) {
+    function getCountForExport(value, summary3) {
       return {
-        metricName: `${summary2.name}_count`,
+        metricName: `${summary3.name}_count`,
         labels: value.labels,
         value: value.count
       };
     }
-    function getSumForExport(value, summary2) {
+    function getSumForExport(value, summary3) {
       return {
-        metricName: `${summary2.name}_sum`,
+        metricName: `${summary3.name}_sum`,
         labels: value.labels,
         value: value.sum
       };
@@ -28941,11 +28942,11 @@ var require_pushgateway = __commonJS({
     async function useGateway(method, job, groupings) {
       const gatewayUrlParsed = url.parse(this.gatewayUrl);
       const gatewayUrlPath = gatewayUrlParsed.pathname && gatewayUrlParsed.pathname !== "/" ? gatewayUrlParsed.pathname : "";
-      const jobPath = job ? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}` : "";
-      const path2 = `${gatewayUrlPath}/metrics${jobPath}`;
+      const jobPath2 = job ? `/job/${encodeURIComponent(job)}${generateGroupings(groupings)}` : "";
+      const path2 = `${gatewayUrlPath}/metrics${jobPath2}`;
       const target = url.resolve(this.gatewayUrl, path2);
       const requestParams = url.parse(target);
-      const httpModule = isHttps(requestParams.href) ? https : http;
+      const httpModule = isHttps2(requestParams.href) ? https : http;
       const options2 = Object.assign(requestParams, this.requestOptions, {
         method
       });
@@ -28998,7 +28999,7 @@ var require_pushgateway = __commonJS({
         (key) => `/${encodeURIComponent(key)}/${encodeURIComponent(groupings[key])}`
       ).join("");
     }
-    function isHttps(href) {
+    function isHttps2(href) {
       return href.search(/^https/) !== -1;
     }
     module2.exports = Pushgateway;
@@ -35792,20 +35793,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural(ms, msAbs, d, "day");
+        return plural2(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural(ms, msAbs, h, "hour");
+        return plural2(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural(ms, msAbs, m, "minute");
+        return plural2(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural(ms, msAbs, s, "second");
+        return plural2(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural(ms, msAbs, n, name) {
+    function plural2(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -42816,12 +42817,13 @@ var redis_ledger_exports = {};
 __export(redis_ledger_exports, {
   RedisLedger: () => RedisLedger
 });
-var TTL_SECONDS, RedisLedger;
+var TTL_SECONDS, INDEX, RedisLedger;
 var init_redis_ledger = __esm({
   "src/state/redis-ledger.ts"() {
     "use strict";
     init_ledger();
     TTL_SECONDS = LEDGER_DAYS * 24 * 60 * 60;
+    INDEX = "ledger-repos";
     RedisLedger = class {
       constructor(redis, now = Date.now) {
         this.redis = redis;
@@ -42830,6 +42832,8 @@ var init_redis_ledger = __esm({
       redis;
       now;
       kept = true;
+      /** Ledgers written before the index existed are found once, by a scan. */
+      #indexed = null;
       #key(repo) {
         return `ledger:${repo.toLowerCase()}`;
       }
@@ -42837,12 +42841,37 @@ var init_redis_ledger = __esm({
         if (entries.length === 0) return;
         await this.redis.ready();
         const key = this.#key(repo);
-        await this.redis.client.multi().rpush(key, ...entries.map((e) => JSON.stringify(e))).ltrim(key, -LEDGER_CAP_PER_REPO, -1).expire(key, TTL_SECONDS).exec();
+        await this.redis.client.multi().rpush(key, ...entries.map((e) => JSON.stringify(e))).ltrim(key, -LEDGER_CAP_PER_REPO, -1).expire(key, TTL_SECONDS).sadd(INDEX, repo.toLowerCase()).exec();
       }
       async list(repo) {
         await this.redis.ready();
         const lines = await this.redis.client.lrange(this.#key(repo), 0, -1);
         return boundEntries(lines.flatMap((l) => parseEntry(l) ?? []), this.now());
+      }
+      async repos() {
+        await this.redis.ready();
+        this.#indexed ??= this.#backfill().catch((err) => {
+          this.#indexed = null;
+          throw err;
+        });
+        await this.#indexed;
+        const repos = (await this.redis.client.smembers(INDEX)).sort();
+        const pipeline = this.redis.client.pipeline();
+        for (const r of repos) pipeline.exists(this.#key(r));
+        const alive = (await pipeline.exec() ?? []).map(([, n]) => n);
+        const gone = repos.filter((_, i) => alive[i] === 0);
+        if (gone.length > 0) await this.redis.client.srem(INDEX, ...gone);
+        return repos.filter((_, i) => alive[i] === 1);
+      }
+      async #backfill() {
+        const prefix = `${this.redis.client.options.keyPrefix ?? ""}ledger:`;
+        let cursor = "0";
+        do {
+          const [next, keys2] = await this.redis.client.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1e3);
+          cursor = next;
+          const repos = keys2.filter((k) => !k.endsWith(":meta")).map((k) => k.slice(prefix.length));
+          if (repos.length > 0) await this.redis.client.sadd(INDEX, ...repos);
+        } while (cursor !== "0");
       }
       async getMeta(repo, key) {
         await this.redis.ready();
@@ -49018,6 +49047,47 @@ var createUnauthenticatedAuth = function createUnauthenticatedAuth2(options2) {
   });
 };
 
+// node_modules/@octokit/oauth-authorization-url/dist-src/index.js
+function oauthAuthorizationUrl(options2) {
+  const clientType = options2.clientType || "oauth-app";
+  const baseUrl = options2.baseUrl || "https://github.com";
+  const result = {
+    clientType,
+    allowSignup: options2.allowSignup === false ? false : true,
+    clientId: options2.clientId,
+    login: options2.login || null,
+    redirectUrl: options2.redirectUrl || null,
+    state: options2.state || Math.random().toString(36).substr(2),
+    url: ""
+  };
+  if (clientType === "oauth-app") {
+    const scopes = "scopes" in options2 ? options2.scopes : [];
+    result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
+  }
+  result.url = urlBuilderAuthorize(`${baseUrl}/login/oauth/authorize`, result);
+  return result;
+}
+function urlBuilderAuthorize(base, options2) {
+  const map = {
+    allowSignup: "allow_signup",
+    clientId: "client_id",
+    login: "login",
+    redirectUrl: "redirect_uri",
+    scopes: "scope",
+    state: "state"
+  };
+  let url = base;
+  Object.keys(map).filter((k) => options2[k] !== null).filter((k) => {
+    if (k !== "scopes") return true;
+    if (options2.clientType === "github-app") return false;
+    return !Array.isArray(options2[k]) || options2[k].length > 0;
+  }).map((key) => [map[key], `${options2[key]}`]).forEach(([key, value], index) => {
+    url += index === 0 ? `?` : "&";
+    url += `${key}=${encodeURIComponent(value)}`;
+  });
+  return url;
+}
+
 // node_modules/@octokit/oauth-methods/dist-bundle/index.js
 function requestToOAuthBaseUrl(request2) {
   const endpointDefaults = request2.endpoint.DEFAULTS;
@@ -49053,6 +49123,16 @@ async function oauthRequest(request2, route, parameters) {
     throw error;
   }
   return response;
+}
+function getWebFlowAuthorizationUrl({
+  request: request2 = request,
+  ...options2
+}) {
+  const baseUrl = requestToOAuthBaseUrl(request2);
+  return oauthAuthorizationUrl({
+    ...options2,
+    baseUrl
+  });
 }
 async function exchangeWebFlowCode(options2) {
   const request2 = options2.request || request;
@@ -53228,10 +53308,10 @@ var DFA = class DFA2 {
     const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
-    const table = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table;
-    else state.nextAnchored = table;
-    return table;
+    const table2 = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table2;
+    else state.nextAnchored = table2;
+    return table2;
   }
   clearCache() {
     this.stateCache.clear();
@@ -53244,13 +53324,13 @@ var DFA = class DFA2 {
     return this.getState(current.nfaStates, current.flag, current.matchIDs);
   }
   step(state, cls, rune, anchor) {
-    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table !== null) {
-      const cached = table[cls];
+    let table2 = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table2 !== null) {
+      const cached = table2[cls];
       if (cached !== null) return cached;
     } else {
-      table = this.allocTable(state, anchor);
-      if (table === null) return null;
+      table2 = this.allocTable(state, anchor);
+      if (table2 === null) return null;
     }
     const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
     const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
@@ -53286,7 +53366,7 @@ var DFA = class DFA2 {
     if (isword) flag |= DFA2.FLAG_LAST_WORD;
     const nextState = this.makeState(nextPCs, flag, ids);
     if (nextState === null) return null;
-    table[cls] = nextState;
+    table2[cls] = nextState;
     return nextState;
   }
   start(input, pos) {
@@ -55316,11 +55396,11 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTable(table) {
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
+  appendTable(table2) {
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         this.appendRange(lo, hi);
         continue;
@@ -55329,12 +55409,12 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendNegatedTable(table) {
+  appendNegatedTable(table2) {
     let nextLo = 0;
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
+    for (let i = 0; i < table2.length; ++i) {
+      const lo = table2.getLo(i);
+      const hi = table2.getHi(i);
+      const stride = table2.getStride(i);
       if (stride === 1) {
         if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
         nextLo = hi + 1;
@@ -55348,8 +55428,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign2) {
-    return sign2 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table2, sign2) {
+    return sign2 < 0 ? this.appendNegatedTable(table2) : this.appendTable(table2);
   }
   negateClass() {
     let nextLo = 0;
@@ -57769,7 +57849,9 @@ var keys = {
   recoveryLock: () => "recovery:lock",
   recoverySince: () => "recovery:since",
   dashboardLease: (repo) => `dashboard-lease:${repo.toLowerCase()}`,
-  workflowRuns: (repo, workflowId, day2) => `workflow-runs:${repo.toLowerCase()}:${workflowId}:${day2}`,
+  workflowRuns: (repo, workflowId, day3) => `workflow-runs:${repo.toLowerCase()}:${workflowId}:${day3}`,
+  /** A sign-in's state, once used (org view): a replayed callback finds it taken. */
+  oauthState: (nonce) => `oauth-state:${nonce}`,
   config: (generation, repoKey2) => `config:${generation}:${repoKey2}`,
   configGeneration: (owner) => `config-gen:${owner.toLowerCase()}`
 };
@@ -58934,9 +59016,8 @@ init_ledger();
 
 // src/policy/breaker.ts
 init_ledger();
-function trippedJobs(entries, after) {
+function redStreaks(entries) {
   const streaks = /* @__PURE__ */ new Map();
-  if (after <= 0) return /* @__PURE__ */ new Map();
   for (const e of entries) {
     const key = jobKey(e.workflow, e.job);
     if (e.kind !== "stayed-red") {
@@ -58947,6 +59028,13 @@ function trippedJobs(entries, after) {
     if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
     streaks.set(key, streak);
   }
+  return streaks;
+}
+function trippedJobs(entries, after) {
+  return tripsOf(redStreaks(entries), after);
+}
+function tripsOf(streaks, after) {
+  if (after <= 0) return /* @__PURE__ */ new Map();
   const trips = /* @__PURE__ */ new Map();
   for (const [key, runs] of streaks) {
     if (runs.length < after) continue;
@@ -58977,7 +59065,7 @@ import { createHash } from "node:crypto";
 // src/policy/flaky-stats.ts
 init_ledger();
 var DAY_MS2 = 24 * 60 * 60 * 1e3;
-function summarize(entries, now, weeks = 8) {
+function summarize(entries, now, weeks = 8, keepUncaught = false) {
   const d7 = now - 7 * DAY_MS2;
   const d30 = now - 30 * DAY_MS2;
   const byJob = /* @__PURE__ */ new Map();
@@ -59016,7 +59104,7 @@ function summarize(entries, now, weeks = 8) {
   const rows = [...byJob.values()].map(({ row, categories }) => {
     const top = [...categories].sort((a, b) => b[1] - a[1])[0];
     return { ...row, category: top ? top[0] : row.category };
-  }).filter((r) => r.catches30 > 0).sort((a, b) => b.catches30 - a.catches30 || b.catches7 - a.catches7 || b.last.at - a.last.at || a.job.localeCompare(b.job));
+  }).filter((r) => keepUncaught || r.catches30 > 0).sort((a, b) => b.catches30 - a.catches30 || b.catches7 - a.catches7 || b.last.at - a.last.at || a.job.localeCompare(b.job));
   return { rows, weekly, catches30, costSeconds30, redSeconds30 };
 }
 function sharePercent(catches, runs) {
@@ -59075,12 +59163,12 @@ function weeklyChart(weekly, now) {
   ];
 }
 function renderDashboard(input) {
-  const { summary: summary2, trips, now } = input;
+  const { summary: summary3, trips, now } = input;
   const head = [
     DASHBOARD_MARKER,
     "This issue is kept up to date by rerun-bot from the jobs it saw fail and then pass on a re-run of the same commit (a *catch*), in the last 30 days. Edits to it are overwritten.",
     "",
-    `**${summary2.catches30} catch${summary2.catches30 === 1 ? "" : "es"}** in ${summary2.rows.length} job${summary2.rows.length === 1 ? "" : "s"}; their failed attempts cost **${duration(summary2.costSeconds30)}** of CI time` + (summary2.redSeconds30 > 0 ? `, and re-runs of jobs that stayed red another **${duration(summary2.redSeconds30)}**.` : "."),
+    `**${summary3.catches30} catch${summary3.catches30 === 1 ? "" : "es"}** in ${summary3.rows.length} job${summary3.rows.length === 1 ? "" : "s"}; their failed attempts cost **${duration(summary3.costSeconds30)}** of CI time` + (summary3.redSeconds30 > 0 ? `, and re-runs of jobs that stayed red another **${duration(summary3.redSeconds30)}**.` : "."),
     ""
   ];
   const tripHead = [
@@ -59101,7 +59189,7 @@ function renderDashboard(input) {
     "",
     `<sub>Updated ${now.toISOString().slice(0, 16).replace("T", " ")} UTC. Share of runs: catches of the job over runs of its workflow in 30 days. \`/rerun stats\` on a pull request gives the top of this list.</sub>`
   ];
-  const chart = summary2.catches30 > 0 || summary2.weekly.some((n) => n > 0) ? ["", "## Catches per week", "", ...weeklyChart(summary2.weekly, now)] : [];
+  const chart = summary3.catches30 > 0 || summary3.weekly.some((n) => n > 0) ? ["", "## Catches per week", "", ...weeklyChart(summary3.weekly, now)] : [];
   const fixed = [...head, ...footer, ...chart].join("\n").length;
   let budget = MAX_BODY - fixed - tripHead.join("\n").length - flakyHead.join("\n").length - 400;
   const parts = [...head];
@@ -59110,21 +59198,21 @@ function renderDashboard(input) {
     budget -= rows.join("\n").length;
     parts.push(...tripHead, ...rows, "");
   }
-  if (summary2.rows.length > 0) parts.push(...flakyHead, ...fit(summary2.rows.map((r) => flakyRow(r, input.runs30)), budget, "flaky jobs"));
+  if (summary3.rows.length > 0) parts.push(...flakyHead, ...fit(summary3.rows.map((r) => flakyRow(r, input.runs30)), budget, "flaky jobs"));
   else parts.push("No flaky job caught in the last 30 days.");
   parts.push(...chart, ...footer);
   return parts.join("\n");
 }
-function renderStats(summary2, trips, top = 10) {
-  if (summary2.rows.length === 0 && trips.length === 0) return "rerun-bot has caught no flaky job in this repository in the last 30 days.";
+function renderStats(summary3, trips, top = 10) {
+  if (summary3.rows.length === 0 && trips.length === 0) return "rerun-bot has caught no flaky job in this repository in the last 30 days.";
   const lines = [
-    `**Flaky jobs, last 30 days:** ${summary2.catches30} catch${summary2.catches30 === 1 ? "" : "es"} in ${summary2.rows.length} job${summary2.rows.length === 1 ? "" : "s"}, ${duration(summary2.costSeconds30)} of CI time in failed attempts.`,
+    `**Flaky jobs, last 30 days:** ${summary3.catches30} catch${summary3.catches30 === 1 ? "" : "es"} in ${summary3.rows.length} job${summary3.rows.length === 1 ? "" : "s"}, ${duration(summary3.costSeconds30)} of CI time in failed attempts.`,
     ""
   ];
-  for (const r of summary2.rows.slice(0, top)) {
+  for (const r of summary3.rows.slice(0, top)) {
     lines.push(`- ${mdText(r.job, 100)} (${mdText(r.workflow, 60)}): ${r.catches30} in 30 days, ${r.catches7} in 7; last ${mdLink(`#${r.last.runNumber}`, r.last.url)}; ${r.category}`);
   }
-  if (summary2.rows.length > top) lines.push(`- \u2026and ${summary2.rows.length - top} more`);
+  if (summary3.rows.length > top) lines.push(`- \u2026and ${summary3.rows.length - top} more`);
   for (const t of trips.slice(0, top)) {
     lines.push(`- stopped by the breaker: ${mdText(t.job, 100)} (${mdText(t.workflow, 60)}); to reset, ${resetHint(t.job)}`);
   }
@@ -59170,10 +59258,10 @@ async function updateDashboard(deps, gh, breakerAfter) {
   if (!held) return null;
   try {
     const entries = await deps.ledger.list(repo);
-    const summary2 = summarize(entries, deps.now().getTime());
+    const summary3 = summarize(entries, deps.now().getTime());
     const trips = [...trippedJobs(entries, breakerAfter).values()];
-    const workflowIds = [...new Set(summary2.rows.map((r) => r.last.workflowId))];
-    const body = renderDashboard({ repo, summary: summary2, trips, runs30: await runs30(deps, gh, workflowIds), now: deps.now() });
+    const workflowIds = [...new Set(summary3.rows.map((r) => r.last.workflowId))];
+    const body = renderDashboard({ repo, summary: summary3, trips, runs30: await runs30(deps, gh, workflowIds), now: deps.now() });
     const print = fingerprint(body);
     let number = Number(await deps.ledger.getMeta(repo, "dashboard-issue")) || null;
     if (number !== null && await deps.ledger.getMeta(repo, "dashboard-fingerprint") === print) return number;
@@ -59258,7 +59346,7 @@ async function recordStayedRed(deps, gh, run2, allJobs, why, settings) {
 async function repoTrips(deps, repo, after) {
   return after > 0 ? trippedJobs(await deps.ledger.list(repo), after) : /* @__PURE__ */ new Map();
 }
-function tripsOf(trips, workflow) {
+function tripsOf2(trips, workflow) {
   return [...trips.values()].filter((t) => t.workflow === workflow);
 }
 async function checkBreaker(deps, gh, run2, jobs, trips, settings) {
@@ -59330,7 +59418,7 @@ async function onFailedRun(context, deps, run2) {
     let deciding = screen.rules;
     const stale = (why2) => context.log.info({ repo: fullName, run: run2.id, why: why2 }, "stale delivery: no re-run");
     const trips = await repoTrips(deps, fullName, settings.breakerAfter);
-    if (screen.needJobs || tripsOf(trips, run2.name).length > 0) {
+    if (screen.needJobs || tripsOf2(trips, run2.name).length > 0) {
       jobs = await gh.listJobs(run2.id);
       const atNow = checkStillWanted(run2, { runAttempt: Math.max(run2.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1)), status: "completed" }, null);
       if (atNow.kind === "stale") return stale(atNow.why);
@@ -60331,6 +60419,9 @@ var MemoryLedger = class {
   async list(repo) {
     return boundEntries(this.#entries.get(repoKey(repo)) ?? [], this.now());
   }
+  async repos() {
+    return [...this.#entries].filter(([, e]) => e.length > 0).map(([repo]) => repo).sort();
+  }
   async getMeta(repo, key) {
     return this.#meta.get(`${repoKey(repo)}\0${key}`) ?? null;
   }
@@ -60439,6 +60530,850 @@ function routeTemplate(url) {
   return path2.replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}").replace(/\/\d+(?=\/|$)/g, "/{id}").replace(/\/(collaborators|users)\/[^/]+/g, "/$1/{username}").replace(/\/contents\/.*$/, "/contents/{path}");
 }
 
+// src/policy/job-health.ts
+var DEFAULT_THRESHOLDS = { flakyCatches30: 2, brokenRedRuns: 3 };
+function jobHealth(input, t = DEFAULT_THRESHOLDS) {
+  const catches = `${input.catches30} catch${input.catches30 === 1 ? "" : "es"} in 30 days`;
+  if (t.brokenRedRuns > 0 && input.redStreak >= t.brokenRedRuns) {
+    return { health: "broken", reason: `red on every attempt of ${input.redStreak} re-run runs in a row (broken from ${t.brokenRedRuns}): the breaker stopped it` };
+  }
+  if (input.catches30 >= t.flakyCatches30) return { health: "flaky", reason: `${catches} (flaky from ${t.flakyCatches30})` };
+  return { health: "healthy", reason: `${catches} (flaky from ${t.flakyCatches30}), ${input.redStreak} red run${input.redStreak === 1 ? "" : "s"} in a row (broken from ${t.brokenRedRuns})` };
+}
+
+// src/policy/org-view.ts
+init_ledger();
+var DAY_MS3 = 24 * 60 * 60 * 1e3;
+var noCategories = () => Object.fromEntries(LEDGER_CATEGORIES.map((c) => [c, 0]));
+function jobView(repo, row, trip, streak, first, t) {
+  const named = row ?? trip;
+  const catches30 = row?.catches30 ?? 0;
+  return {
+    repo,
+    workflow: named.workflow,
+    job: named.job,
+    catches7: row?.catches7 ?? 0,
+    catches30,
+    red30: row?.red30 ?? 0,
+    costSeconds30: row?.costSeconds30 ?? 0,
+    firstCatch: first ?? null,
+    last: row?.last ?? trip?.runs[trip.runs.length - 1] ?? null,
+    category: named.category,
+    redStreak: streak,
+    trip: trip ?? null,
+    verdict: jobHealth({ catches30, redStreak: streak }, t)
+  };
+}
+var severity = { broken: 0, flaky: 1, healthy: 2 };
+function repoView(repo, entries, now, t = DEFAULT_THRESHOLDS, weeks = 8) {
+  const summary3 = summarize(entries, now, weeks, true);
+  const streaks = redStreaks(entries);
+  const trips = tripsOf(streaks, t.brokenRedRuns);
+  const since = now - 30 * DAY_MS3;
+  const first = /* @__PURE__ */ new Map();
+  const categories = noCategories();
+  const green = /* @__PURE__ */ new Set();
+  const red = /* @__PURE__ */ new Set();
+  for (const e of entries) {
+    if (e.kind === "catch" && !first.has(jobKey(e.workflow, e.job))) first.set(jobKey(e.workflow, e.job), e.at);
+    if (e.at < since) continue;
+    if (e.kind === "catch") {
+      categories[e.category]++;
+      green.add(e.runId);
+    } else if (e.kind === "stayed-red") red.add(e.runId);
+  }
+  const rows = new Map(summary3.rows.map((r) => [jobKey(r.workflow, r.job), r]));
+  const keys2 = /* @__PURE__ */ new Set([...rows.keys(), ...trips.keys()]);
+  const jobs = [...keys2].map((key) => jobView(repo, rows.get(key), trips.get(key), streaks.get(key)?.length ?? 0, first.get(key), t));
+  jobs.sort((a, b) => severity[a.verdict.health] - severity[b.verdict.health] || b.catches30 - a.catches30 || b.costSeconds30 - a.costSeconds30 || a.job.localeCompare(b.job));
+  const greenOnly = [...green].filter((id) => !red.has(id));
+  return {
+    repo,
+    jobs,
+    catches30: summary3.catches30,
+    costSeconds30: summary3.costSeconds30,
+    redSeconds30: summary3.redSeconds30,
+    reruns30: (/* @__PURE__ */ new Set([...green, ...red])).size,
+    green30: greenOnly.length,
+    trips: [...trips.values()],
+    categories,
+    weekly: summary3.weekly
+  };
+}
+function orgView(repos, top = 20) {
+  const jobs = repos.flatMap((r) => r.jobs);
+  const flaky = jobs.filter((j) => j.catches30 > 0);
+  const weeks = Math.max(0, ...repos.map((r) => r.weekly.length));
+  const weekly = new Array(weeks).fill(0);
+  const categories = noCategories();
+  for (const r of repos) {
+    r.weekly.forEach((n, i) => weekly[weeks - r.weekly.length + i] += n);
+    for (const c of LEDGER_CATEGORIES) categories[c] += r.categories[c];
+  }
+  const sum = (f) => repos.reduce((s, r) => s + f(r), 0);
+  const byName = (a, b) => a.repo.localeCompare(b.repo) || a.workflow.localeCompare(b.workflow) || a.job.localeCompare(b.job);
+  return {
+    repos,
+    byCatches: topBy(flaky, top, (a, b) => b.catches30 - a.catches30 || b.costSeconds30 - a.costSeconds30 || byName(a, b)),
+    byCost: topBy(flaky, top, (a, b) => b.costSeconds30 - a.costSeconds30 || b.catches30 - a.catches30 || byName(a, b)),
+    broken: jobs.filter((j) => j.verdict.health === "broken").sort((a, b) => (b.trip?.since ?? 0) - (a.trip?.since ?? 0) || byName(a, b)),
+    catches30: sum((r) => r.catches30),
+    costSeconds30: sum((r) => r.costSeconds30),
+    redSeconds30: sum((r) => r.redSeconds30),
+    reruns30: sum((r) => r.reruns30),
+    green30: sum((r) => r.green30),
+    categories,
+    weekly
+  };
+}
+function topBy(items, k, cmp) {
+  const top = [];
+  if (k <= 0) return top;
+  for (const item of items) {
+    if (top.length === k && cmp(item, top[k - 1]) >= 0) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (cmp(item, top[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, item);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+function percent(part, whole) {
+  return whole > 0 ? Math.round(part / whole * 100) : null;
+}
+
+// src/web/access.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/web/github-user.ts
+var UserOctokit = Octokit.plugin(paginateRest);
+var GitHubRefused = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+  status;
+};
+async function call(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = err.status;
+    throw new GitHubRefused(typeof status === "number" ? status : 502, status === 401 ? "GitHub refused the token" : `GitHub answered ${status ?? "nothing"}`);
+  }
+}
+function githubUser(apiBase) {
+  const octokit = (token) => new UserOctokit({ auth: token, baseUrl: apiBase, userAgent: "rerun-bot org view" });
+  return {
+    async login(token) {
+      const { data } = await call(() => octokit(token).request("GET /user"));
+      return data.login;
+    },
+    async visibleRepos(token, appId, max = 5e3) {
+      const client = octokit(token);
+      const installations = await call(() => client.paginate("GET /user/installations", { per_page: 100 }));
+      const repos = [];
+      for (const inst of installations) {
+        if (appId !== null && inst.app_id !== appId) continue;
+        const list = await call(
+          () => client.paginate("GET /user/installations/{installation_id}/repositories", { installation_id: inst.id, per_page: 100 }, (response, done) => {
+            if (repos.length + response.data.length >= max) done();
+            return response.data;
+          })
+        );
+        for (const r of list) repos.push({ fullName: r.full_name, private: r.private });
+        if (repos.length >= max) break;
+      }
+      return repos.slice(0, max);
+    }
+  };
+}
+
+// src/web/access.ts
+var SCOPE_TTL_MS = 5 * 6e4;
+var BEARER_TTL_MS = 6e4;
+var Access = class {
+  constructor(signIn, user, appId, now) {
+    this.signIn = signIn;
+    this.user = user;
+    this.appId = appId;
+    this.#scopes = new Lru(2e3, now);
+    this.#bearers = new Lru(2e3, now);
+  }
+  signIn;
+  user;
+  appId;
+  #scopes;
+  #bearers;
+  async who(req) {
+    const auth8 = String(req.headers.authorization ?? "");
+    const bearer = /^(?:bearer|token)\s+(\S+)$/i.exec(auth8)?.[1];
+    if (auth8 && !bearer) return { caller: null, status: 401, message: "Authorization must be `Bearer <GitHub token>`." };
+    if (bearer) {
+      const hash = createHash2("sha256").update(bearer).digest("hex");
+      let login = this.#bearers.get(hash);
+      if (!login) {
+        try {
+          login = await this.user.login(bearer);
+        } catch (err) {
+          if (err instanceof GitHubRefused && err.status === 401) return { caller: null, status: 401, message: "GitHub refused this token." };
+          throw err;
+        }
+        this.#bearers.set(hash, login, BEARER_TTL_MS);
+      }
+      return { caller: { login, token: bearer, via: "bearer" } };
+    }
+    const s = await this.signIn.session(req);
+    if (!s) return { caller: null, status: 401, message: "Sign in at /dashboard, or send `Authorization: Bearer <GitHub token>`." };
+    return { caller: { login: s.session.login, token: s.session.token, via: "session", setCookie: s.setCookie } };
+  }
+  /** The repos the caller can read, by lower-case name; `ledgerRepos` (lower case) when the app id is unknown. */
+  async scope(caller, ledgerRepos) {
+    const key = `${caller.login.toLowerCase()}`;
+    let visible = this.#scopes.get(key);
+    if (!visible) {
+      visible = await this.user.visibleRepos(caller.token, this.appId);
+      this.#scopes.set(key, visible, SCOPE_TTL_MS);
+    }
+    const out = new Map(visible.map((r) => [r.fullName.toLowerCase(), r]));
+    if (this.appId === null) {
+      const kept = new Set(await ledgerRepos());
+      for (const name of out.keys()) if (!kept.has(name)) out.delete(name);
+    }
+    return out;
+  }
+  /** After GitHub refused the caller's token: forget what it could see. */
+  forget(caller) {
+    this.#scopes.delete(caller.login.toLowerCase());
+  }
+};
+
+// src/web/escape.ts
+var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function esc(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+function safeUrl(url) {
+  return url && /^https?:\/\/[^\s"'<>]+$/.test(url) ? url : null;
+}
+
+// src/web/pages.ts
+init_ledger();
+import { createHash as createHash3 } from "node:crypto";
+
+// src/web/svg.ts
+var niceMax = (n) => {
+  if (n <= 5) return Math.max(1, n);
+  const step = 10 ** Math.floor(Math.log10(n));
+  return Math.ceil(n / step) * step;
+};
+function columnChart(id, title2, bars, unit) {
+  const w = 480;
+  const h = 200;
+  const left = 34;
+  const bottom = 30;
+  const top = 16;
+  const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
+  const plotH = h - top - bottom;
+  const slot = (w - left - 8) / Math.max(1, bars.length);
+  const y = (v) => top + plotH - v / max * plotH;
+  const grid = [0, max / 2, max].map((v) => `<line x1="${left}" x2="${w - 4}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" class="axis" text-anchor="end">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`).join("");
+  const cols = bars.map((b, i) => {
+    const x = left + i * slot + slot * 0.15;
+    const bw = slot * 0.7;
+    const bh = b.value / max * plotH;
+    return `<g><title>${esc(b.label)}: ${b.value} ${esc(unit)}</title><rect x="${x.toFixed(1)}" y="${(top + plotH - bh).toFixed(1)}" width="${bw.toFixed(1)}" height="${bh.toFixed(1)}" rx="2" class="bar"/>` + (b.value > 0 ? `<text x="${(x + bw / 2).toFixed(1)}" y="${(top + plotH - bh - 4).toFixed(1)}" class="value" text-anchor="middle">${b.value}</text>` : "") + `<text x="${(x + bw / 2).toFixed(1)}" y="${h - 10}" class="axis" text-anchor="middle">${esc(b.label)}</text></g>`;
+  }).join("");
+  return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-labelledby="${id}-t" xmlns="http://www.w3.org/2000/svg"><title id="${id}-t">${esc(title2)}</title>${grid}${cols}</svg>`;
+}
+function barChart(id, title2, bars, unit) {
+  const w = 480;
+  const row = 28;
+  const label = 110;
+  const h = Math.max(1, bars.length) * row + 8;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const rows = bars.map((b, i) => {
+    const bw = (w - label - 60) * b.value / max;
+    const y = 4 + i * row;
+    return `<g><title>${esc(b.label)}: ${b.value} ${esc(unit)}</title><text x="${label - 8}" y="${y + 17}" class="axis" text-anchor="end">${esc(b.label)}</text><rect x="${label}" y="${y + 4}" width="${Math.max(b.value > 0 ? 2 : 0, bw).toFixed(1)}" height="${row - 10}" rx="2" class="bar"/><text x="${(label + bw + 6).toFixed(1)}" y="${y + 17}" class="value">${b.value}</text></g>`;
+  }).join("");
+  return `<svg viewBox="0 0 ${w} ${h}" width="100%" role="img" aria-labelledby="${id}-t" xmlns="http://www.w3.org/2000/svg"><title id="${id}-t">${esc(title2)}</title>${rows}</svg>`;
+}
+
+// src/web/pages.ts
+var CSS = `
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--card:#fff;--accent:#0969da;--bar:#218bff;--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e}
+*{box-sizing:border-box}body{margin:0;font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}
+header{display:flex;align-items:center;gap:16px;padding:10px 24px;background:#24292f;color:#fff}
+header a{color:#fff;text-decoration:none;font-weight:600}header .who{margin-left:auto;display:flex;gap:12px;align-items:center}
+header button{background:transparent;color:#fff;border:1px solid #8c959f;border-radius:6px;padding:3px 10px;cursor:pointer;font:inherit}
+main{max-width:1180px;margin:0 auto;padding:20px 24px 48px}h1{font-size:22px;margin:4px 0 4px}h2{font-size:16px;margin:0 0 10px}
+.sub{color:var(--muted);margin:0 0 18px}.crumbs{color:var(--muted);margin-bottom:6px}.crumbs a{color:var(--accent)}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px;margin-bottom:16px}
+.card,.panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px}
+.card .n{font-size:26px;font-weight:600}.card .l{color:var(--muted)}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}@media(max-width:900px){.grid2{grid-template-columns:1fr}}
+.panel{margin-bottom:16px;overflow-x:auto}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{color:var(--muted);font-weight:600;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}a{color:var(--accent)}
+.name{word-break:break-word}.badge{display:inline-block;border-radius:999px;padding:0 8px;font-size:12px;font-weight:600;border:1px solid}
+.healthy{color:var(--ok);border-color:var(--ok)}.flaky{color:var(--warn);border-color:var(--warn)}.broken{color:var(--bad);border-color:var(--bad)}
+figure{margin:0 0 16px}td:last-child a{white-space:nowrap}figure svg{display:block;max-height:260px}details{margin-top:6px}summary{cursor:pointer;color:var(--muted)}
+svg .bar{fill:var(--bar)}svg .grid{stroke:var(--line)}svg .axis{fill:var(--muted);font-size:12px}svg .value{fill:var(--fg);font-size:12px}
+.empty{color:var(--muted)}.notice{max-width:640px;margin:60px auto}.notice code{background:#eef1f4;padding:1px 5px;border-radius:4px}
+.btn{display:inline-block;background:#1f883d;color:#fff;border-radius:6px;padding:6px 14px;text-decoration:none;font-weight:600}
+`;
+var STYLE_HASH = `sha256-${createHash3("sha256").update(CSS).digest("base64")}`;
+var SECURITY_HEADERS = {
+  "content-security-policy": `default-src 'none'; style-src '${STYLE_HASH}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store"
+};
+var repoPath = (repo) => `/dashboard/repos/${repo.split("/").map(encodeURIComponent).join("/")}`;
+var jobPath = (repo, workflow, job) => `${repoPath(repo)}/job?workflow=${encodeURIComponent(workflow)}&job=${encodeURIComponent(job)}`;
+var day2 = (ms) => new Date(ms).toISOString().slice(0, 10);
+var plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+function layout(title2, body, login) {
+  const who2 = login ? `<div class="who"><span>${esc(login)}</span><form method="post" action="/dashboard/auth/logout"><button type="submit">Sign out</button></form></div>` : "";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${esc(title2)} \xB7 rerun-bot</title><style>${CSS}</style></head><body><header><a href="/dashboard">rerun-bot \xB7 org view</a>${who2}</header><main>${body}</main></body></html>`;
+}
+function card(n, label) {
+  return `<div class="card"><div class="n">${esc(n)}</div><div class="l">${esc(label)}</div></div>`;
+}
+function table(head, rows, numeric = []) {
+  const th = head.map((h, i) => `<th${numeric.includes(i) ? ' class="num"' : ""}>${esc(h)}</th>`).join("");
+  const tr = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.includes(i) ? ' class="num"' : ""}>${c}</td>`).join("")}</tr>`).join("");
+  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+function figure(id, title2, chart, bars, unit) {
+  return `<figure class="panel" aria-labelledby="${id}-h"><h2 id="${id}-h">${esc(title2)}</h2>${chart}<details><summary>The numbers as a table</summary>${table(["", unit], bars.map((b) => [esc(b.label), esc(b.value)]), [1])}</details></figure>`;
+}
+function weeklyBars(weekly, now) {
+  const week = 7 * 24 * 60 * 60 * 1e3;
+  return weekly.map((value, i) => ({ label: day2(now - (weekly.length - i) * week + 1).slice(5), value }));
+}
+function weeklyFigure(id, weekly, now) {
+  const bars = weeklyBars(weekly, now);
+  return figure(id, "Catches per week", columnChart(id, "Catches per week (a catch: a job that failed, then passed on a re-run of the same commit)", bars, "catches"), bars, "catches");
+}
+var badge = (j) => `<span class="badge ${j.verdict.health}" title="${esc(j.verdict.reason)}">${j.verdict.health}</span>`;
+function runLink(e, text) {
+  if (!e) return "\u2013";
+  const label = esc(text ?? `#${e.runNumber}`);
+  const url = safeUrl(e.url);
+  return url ? `<a href="${esc(url)}">${label}</a>` : label;
+}
+var jobCell = (j) => `<a class="name" href="${esc(jobPath(j.repo, j.workflow, j.job))}">${esc(j.job)}</a>`;
+var repoCell = (repo) => `<a class="name" href="${esc(repoPath(repo))}">${esc(repo)}</a>`;
+function jobRows(jobs, withRepo) {
+  return jobs.map((j) => [
+    ...withRepo ? [repoCell(j.repo)] : [],
+    `<span class="name">${esc(j.workflow)}</span>`,
+    jobCell(j),
+    badge(j),
+    esc(j.catches7),
+    esc(j.catches30),
+    esc(duration(j.costSeconds30)),
+    j.firstCatch === null ? "\u2013" : esc(day2(j.firstCatch)),
+    runLink(j.last, j.last ? `#${j.last.runNumber} ${day2(j.last.at).slice(5)}` : void 0)
+  ]);
+}
+var JOB_HEAD = ["Workflow", "Job", "Health", "7 days", "30 days", "CI time lost", "Flaky since", "Last"];
+var JOB_NUM = [3, 4, 5];
+function jobTable(jobs, withRepo, empty) {
+  if (jobs.length === 0) return `<p class="empty">${esc(empty)}</p>`;
+  const shift = withRepo ? 1 : 0;
+  return table([...withRepo ? ["Repository"] : [], ...JOB_HEAD], jobRows(jobs, withRepo), JOB_NUM.map((i) => i + shift));
+}
+function categoryFigure(id, counts) {
+  const bars = LEDGER_CATEGORIES.map((c) => ({ label: c, value: counts[c] ?? 0 }));
+  return figure(id, "Evidence that caught them (30 days)", barChart(id, "Catches by evidence category, 30 days", bars, "catches"), bars, "catches");
+}
+function greenShare(reruns, green) {
+  const p = percent(green, reruns);
+  return p === null ? "no re-run" : `${p}% turned green (${green} of ${reruns})`;
+}
+function summary2(t, stopped, now) {
+  return [
+    `<div class="cards">`,
+    card(t.catches30, "catches in 30 days (jobs that failed, then passed on a re-run)"),
+    card(duration(t.costSeconds30 + t.redSeconds30), "CI time lost to failed attempts"),
+    card(t.reruns30, `re-runs made: ${greenShare(t.reruns30, t.green30)}`),
+    card(stopped, "jobs stopped by the breaker"),
+    `</div>`,
+    `<div class="grid2">${weeklyFigure("weekly", t.weekly, now)}${categoryFigure("categories", t.categories)}</div>`
+  ].join("");
+}
+function overviewPage(org, login, now, thresholds2) {
+  const repoRows = org.repos.map((r) => [
+    repoCell(r.repo),
+    esc(r.catches30),
+    esc(r.jobs.filter((j) => j.verdict.health === "flaky").length),
+    esc(r.trips.length),
+    esc(r.reruns30),
+    esc(percent(r.green30, r.reruns30) === null ? "\u2013" : `${percent(r.green30, r.reruns30)}%`),
+    esc(duration(r.costSeconds30))
+  ]);
+  const body = [
+    `<h1>Flaky jobs across your repositories</h1>`,
+    `<p class="sub">The last 30 days, from the bot's ledger, in the ${plural(org.repos.length, "repository", "repositories")} you can see. A job is flaky from ${thresholds2.flakyCatches30} catches in 30 days, broken once it stayed red on every attempt of ${thresholds2.brokenRedRuns} runs in a row.</p>`,
+    summary2(org, org.broken.length, now),
+    `<section class="panel"><h2>Flakiest jobs, by catches</h2>${jobTable(org.byCatches, true, "No flaky job caught in the last 30 days.")}</section>`,
+    `<section class="panel"><h2>Flaky jobs, by CI time lost</h2>${jobTable(org.byCost, true, "No CI time lost to flaky jobs in the last 30 days.")}</section>`,
+    `<section class="panel"><h2>Stopped by the breaker</h2>${breakerTable(org.broken, true)}</section>`,
+    `<section class="panel"><h2>Repositories</h2>${org.repos.length === 0 ? `<p class="empty">You can see no repository where this app is installed.</p>` : table(["Repository", "Catches", "Flaky jobs", "Stopped", "Re-runs", "Turned green", "CI time lost"], repoRows, [1, 2, 3, 4, 5, 6])}</section>`
+  ].join("");
+  return layout("Org view", body, login);
+}
+function breakerTable(jobs, withRepo) {
+  const stopped = jobs.filter((j) => j.trip);
+  if (stopped.length === 0) return `<p class="empty">No job is stopped by the breaker.</p>`;
+  return table(
+    [...withRepo ? ["Repository"] : [], "Workflow", "Job", "Stopped since", "Red runs in a row", "Last red run", "Why"],
+    stopped.map((j) => [
+      ...withRepo ? [repoCell(j.repo)] : [],
+      `<span class="name">${esc(j.workflow)}</span>`,
+      jobCell(j),
+      esc(day2(j.trip.since)),
+      esc(j.trip.runs.length),
+      runLink(j.trip.runs[j.trip.runs.length - 1]),
+      esc(`failed on every attempt of ${j.trip.runs.length} runs the bot re-ran (${j.trip.category}); reset with /rerun reset on a pull request, or when it passes again`)
+    ]),
+    [withRepo ? 4 : 3]
+  );
+}
+function repoPage(view, entries, login, now) {
+  const body = [
+    `<div class="crumbs"><a href="/dashboard">All repositories</a> /</div>`,
+    `<h1 class="name">${esc(view.repo)}</h1>`,
+    `<p class="sub">${plural(view.jobs.length, "job")} in the ledger (30 days, and any stopped by the breaker).</p>`,
+    summary2(view, view.trips.length, now),
+    `<section class="panel"><h2>Jobs</h2>${jobTable(view.jobs, false, "The ledger has no job of this repository.")}</section>`,
+    `<section class="panel"><h2>Stopped by the breaker</h2>${breakerTable(view.jobs, false)}</section>`,
+    lastEntries(entries, view.repo)
+  ].join("");
+  return layout(view.repo, body, login);
+}
+function lastEntries(entries, repo) {
+  const last = entries.filter((e) => e.kind !== "reset").slice(-30).reverse();
+  const rows = last.map((e) => [
+    esc(new Date(e.at).toISOString().slice(0, 16).replace("T", " ")),
+    ...repo ? [`<a class="name" href="${esc(jobPath(repo, e.workflow, e.job))}">${esc(e.job)}</a>`] : [],
+    runLink(e),
+    esc(e.attempt),
+    esc(e.kind === "catch" ? "caught: passed on a re-run" : "stayed red"),
+    `<span class="name">${esc(`${e.category}: ${e.evidence}`)}</span>`,
+    esc(duration(e.costSeconds))
+  ]);
+  const head = ["When", ...repo ? ["Job"] : [], "Run", "Attempt", "What", "Evidence", "CI time"];
+  const shift = repo ? 1 : 0;
+  return `<section class="panel"><h2>Last catches and red runs</h2>${last.length === 0 ? `<p class="empty">Nothing recorded.</p>` : table(head, rows, [2 + shift, 5 + shift])}</section>`;
+}
+function jobPage(job, weekly, entries, login, now, thresholds2) {
+  const breaker = job.trip ? `Stopped since ${esc(day2(job.trip.since))}: it failed on every attempt of ${esc(job.trip.runs.length)} runs in a row that the bot re-ran, so runs that fail in it are not re-run automatically. It resets when the job passes again, or with <code>/rerun reset ${esc(job.job)}</code> on a pull request.` : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds2.brokenRedRuns)}).`;
+  const body = [
+    `<div class="crumbs"><a href="/dashboard">All repositories</a> / <a href="${esc(repoPath(job.repo))}">${esc(job.repo)}</a> / <span class="name">${esc(job.workflow)}</span></div>`,
+    `<h1 class="name">${esc(job.job)} ${badge(job)}</h1>`,
+    `<p class="sub">Health: <strong>${esc(job.verdict.health)}</strong>: ${esc(job.verdict.reason)}. Healthy below ${esc(thresholds2.flakyCatches30)} catches in 30 days; flaky from ${esc(thresholds2.flakyCatches30)}; broken once ${esc(thresholds2.brokenRedRuns)} runs in a row stayed red on every attempt.</p>`,
+    `<div class="cards">`,
+    card(job.catches30, "catches in 30 days"),
+    card(job.catches7, "catches in 7 days"),
+    card(duration(job.costSeconds30), "CI time lost in 30 days"),
+    card(job.firstCatch === null ? "\u2013" : day2(job.firstCatch), "flaky since (first catch kept)"),
+    `</div>`,
+    `<section class="panel"><h2>The breaker</h2><p>${breaker}</p></section>`,
+    weeklyFigure("weekly", weekly, now),
+    lastEntries(entries, null)
+  ].join("");
+  return layout(job.job, body, login);
+}
+function notFoundPage(name, login) {
+  return layout(
+    "Not found",
+    `<div class="notice panel"><h1>Not found</h1><p>There is no <strong class="name">${esc(name)}</strong> among the repositories you can see.</p><p><a href="/dashboard">All repositories</a></p></div>`,
+    login
+  );
+}
+function noticePage(title2, html, login = null) {
+  return layout(title2, `<div class="notice panel"><h1>${esc(title2)}</h1>${html}</div>`, login);
+}
+function offPage(problems) {
+  return noticePage(
+    "The org view is off",
+    `<p>The org view signs people in with GitHub and needs three settings that are missing or invalid:</p><ul>${problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul><p>Set <code>GITHUB_CLIENT_ID</code> and <code>GITHUB_CLIENT_SECRET</code> (the app's client id and a client secret, from its settings page on GitHub; Probot's setup writes both to <code>.env</code>) and <code>SESSION_SECRET</code> (at least 32 random characters, e.g. <code>openssl rand -hex 32</code>), add <code>/dashboard/auth/callback</code> under your bot's address to the app's callback URLs, and restart. Everything else the bot does works without them.</p>`
+  );
+}
+
+// src/web/settings.ts
+var REQUIRED = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SESSION_SECRET"];
+var MIN_SECRET = 32;
+function webSettings(env) {
+  const missing = REQUIRED.filter((k) => !env[k]?.trim());
+  const problems = missing.map((k) => `${k} is not set`);
+  const secret = env.SESSION_SECRET?.trim() ?? "";
+  if (secret && secret.length < MIN_SECRET) problems.push(`SESSION_SECRET must be at least ${MIN_SECRET} characters (it has ${secret.length})`);
+  const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
+  if (publicUrl && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) problems.push("PUBLIC_URL must be an http(s) address, such as https://rerun-bot.example.com");
+  if (problems.length > 0) return { on: false, problems };
+  const host = env.GHE_HOST?.trim();
+  return {
+    on: true,
+    settings: {
+      clientId: env.GITHUB_CLIENT_ID.trim(),
+      clientSecret: env.GITHUB_CLIENT_SECRET.trim(),
+      sessionSecret: secret,
+      publicUrl,
+      apiBase: host ? `${env.GHE_PROTOCOL?.trim() || "https"}://${host}/api/v3` : "https://api.github.com"
+    }
+  };
+}
+
+// src/web/sign-in.ts
+import { randomBytes as randomBytes2, randomUUID } from "node:crypto";
+
+// src/web/cookies.ts
+function readCookies(req) {
+  const out = /* @__PURE__ */ new Map();
+  for (const part of String(req.headers.cookie ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) out.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  return out;
+}
+function isHttps(req, publicUrl) {
+  const forwarded = String(req.headers["x-forwarded-proto"] ?? "").split(",")[0].trim().toLowerCase();
+  return publicUrl?.startsWith("https:") === true || forwarded === "https";
+}
+function cookie(name, value, options2) {
+  return `${name}=${value}; Path=${options2.path}; Max-Age=${options2.maxAge}; HttpOnly; SameSite=Lax${options2.secure ? "; Secure" : ""}`;
+}
+
+// src/web/seal.ts
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+var Sealer = class {
+  #key;
+  constructor(secret, purpose) {
+    this.#key = Buffer.from(hkdfSync("sha256", secret, "rerun-bot org view", purpose, 32));
+  }
+  seal(value) {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), "utf8"), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");
+  }
+  /** The value, or null for anything forged, changed, truncated or sealed with another secret. */
+  open(text) {
+    if (!text || text.length > 8e3) return null;
+    try {
+      const raw = Buffer.from(text, "base64url");
+      if (raw.length < 29) return null;
+      const decipher = createDecipheriv("aes-256-gcm", this.#key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8"));
+    } catch {
+      return null;
+    }
+  }
+};
+
+// src/web/sign-in.ts
+var SESSION_COOKIE = "rerun_session";
+var STATE_COOKIE = "rerun_oauth";
+var CALLBACK_PATH = "/dashboard/auth/callback";
+var STATE_SECONDS = 10 * 60;
+var SESSION_SECONDS = 7 * 24 * 60 * 60;
+var REFRESH_MARGIN_MS = 6e4;
+function safeNext(next) {
+  return next && /^\/dashboard(\/[^\\\s\x00-\x1f]*)?(\?[^\\\s\x00-\x1f]*)?$/.test(next) ? next : "/dashboard";
+}
+var SignIn = class {
+  constructor(settings, store, user, now) {
+    this.settings = settings;
+    this.store = store;
+    this.user = user;
+    this.now = now;
+    this.#sessions = new Sealer(settings.sessionSecret, "session");
+    this.#states = new Sealer(settings.sessionSecret, "sign-in state");
+    this.#request = request.defaults({ baseUrl: settings.apiBase, headers: { "user-agent": "rerun-bot org view" } });
+  }
+  settings;
+  store;
+  user;
+  now;
+  #sessions;
+  #states;
+  #request;
+  #secure(req) {
+    return isHttps(req, this.settings.publicUrl);
+  }
+  /** PUBLIC_URL, else the address the request came to (GitHub checks it against the app's callback URLs). */
+  callbackUrl(req) {
+    if (this.settings.publicUrl) return `${this.settings.publicUrl}${CALLBACK_PATH}`;
+    const host = String(req.headers.host ?? "");
+    if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) && !/^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host)) return null;
+    return `${this.#secure(req) ? "https" : "http"}://${host}${CALLBACK_PATH}`;
+  }
+  /** Where to send the browser to sign in, and the cookie that binds the state to it. */
+  start(req, next) {
+    const redirectUrl = this.callbackUrl(req);
+    if (!redirectUrl) return null;
+    const nonce = randomBytes2(24).toString("base64url");
+    const pending = { nonce, next: safeNext(next), exp: this.now() + STATE_SECONDS * 1e3 };
+    const { url } = getWebFlowAuthorizationUrl({ clientType: "github-app", clientId: this.settings.clientId, redirectUrl, state: nonce, request: this.#request });
+    return { location: url, setCookie: cookie(STATE_COOKIE, this.#states.seal(pending), { path: "/dashboard/auth", maxAge: STATE_SECONDS, secure: this.#secure(req) }) };
+  }
+  async callback(req, query) {
+    const secure = this.#secure(req);
+    const clear = [cookie(STATE_COOKIE, "", { path: "/dashboard/auth", maxAge: 0, secure })];
+    const fail = (message, status = 400) => ({ ok: false, status, message, setCookie: clear });
+    const state = query.get("state");
+    const pending = this.#states.open(readCookies(req).get(STATE_COOKIE));
+    if (!state) return fail("The answer from GitHub has no state parameter, so it cannot be tied to a sign-in started here.");
+    if (!pending || pending.exp < this.now()) return fail("No sign-in was started from this browser in the last 10 minutes (or its cookie was blocked).");
+    if (pending.nonce.length !== state.length || pending.nonce !== state) return fail("The state parameter does not match the sign-in this browser started.");
+    if (!await this.store.claim(keys.oauthState(state), STATE_SECONDS, randomUUID())) return fail("This sign-in answer was already used.");
+    const code = query.get("code");
+    if (!code) return fail(query.get("error_description") ?? "GitHub sent no code (the sign-in was cancelled or refused).");
+    const redirectUrl = this.callbackUrl(req) ?? void 0;
+    let session;
+    try {
+      const { authentication } = await exchangeWebFlowCode({ clientType: "github-app", clientId: this.settings.clientId, clientSecret: this.settings.clientSecret, code, redirectUrl, request: this.#request });
+      session = { login: "", ...this.#tokens(authentication) };
+    } catch (err) {
+      const status = err.status;
+      if (status === 400) return fail(`GitHub refused the sign-in code: ${err.message.replace(/\s*\(.*$/, "")}.`);
+      return fail("GitHub could not be reached to finish the sign-in. Try again in a moment.", 502);
+    }
+    try {
+      session.login = await this.user.login(session.token);
+    } catch {
+      return fail("GitHub did not accept the new token.", 502);
+    }
+    return { ok: true, next: pending.next, setCookie: [...clear, this.sessionCookie(session, secure)] };
+  }
+  #tokens(a) {
+    const out = { token: a.token };
+    if (a.refreshToken) out.refreshToken = a.refreshToken;
+    if (a.expiresAt) out.expiresAt = Date.parse(a.expiresAt);
+    if (a.refreshTokenExpiresAt) out.refreshExpiresAt = Date.parse(a.refreshTokenExpiresAt);
+    return out;
+  }
+  sessionCookie(session, secure) {
+    return cookie(SESSION_COOKIE, this.#sessions.seal(session), { path: "/", maxAge: SESSION_SECONDS, secure });
+  }
+  clearSession(req) {
+    return cookie(SESSION_COOKIE, "", { path: "/", maxAge: 0, secure: this.#secure(req) });
+  }
+  /**
+   * The request's session, refreshed when its token is about to expire (with a new cookie to set);
+   * null without one, or when it expired and cannot be refreshed.
+   */
+  async session(req) {
+    const session = this.#sessions.open(readCookies(req).get(SESSION_COOKIE));
+    if (!session || typeof session.token !== "string" || typeof session.login !== "string") return null;
+    if (session.expiresAt === void 0 || session.expiresAt - REFRESH_MARGIN_MS > this.now()) return { session };
+    if (!session.refreshToken || session.refreshExpiresAt !== void 0 && session.refreshExpiresAt <= this.now()) return null;
+    try {
+      const { authentication } = await refreshToken({ clientType: "github-app", clientId: this.settings.clientId, clientSecret: this.settings.clientSecret, refreshToken: session.refreshToken, request: this.#request });
+      const fresh = { login: session.login, ...this.#tokens(authentication) };
+      return { session: fresh, setCookie: this.sessionCookie(fresh, this.#secure(req)) };
+    } catch {
+      return null;
+    }
+  }
+};
+
+// src/web/views.ts
+async function scopedViews(ledger, scope, now, t) {
+  const kept = new Set(await ledger.repos());
+  const repos = [...scope.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
+  const lists = await Promise.all(repos.map((r) => kept.has(r.fullName.toLowerCase()) ? ledger.list(r.fullName) : Promise.resolve([])));
+  return repos.map((r, i) => repoView(r.fullName, lists[i], now, t));
+}
+
+// src/web/routes.ts
+var thresholds = DEFAULT_THRESHOLDS;
+function send(res, status, type, body, headers = {}) {
+  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type === "html" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
+  res.end(body);
+  return true;
+}
+function json(value) {
+  return JSON.stringify(value, null, 2).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+var apiNotFound = (name) => json({ message: "Not Found", repository: name });
+function jobJson(j, entries) {
+  return {
+    workflow: j.workflow,
+    job: j.job,
+    health: j.verdict.health,
+    reason: j.verdict.reason,
+    catches7: j.catches7,
+    catches30: j.catches30,
+    redRuns30: j.red30,
+    redStreak: j.redStreak,
+    costSeconds30: j.costSeconds30,
+    flakySince: j.firstCatch === null ? null : new Date(j.firstCatch).toISOString(),
+    stopped: j.trip ? { since: new Date(j.trip.since).toISOString(), redRuns: j.trip.runs.length } : null,
+    ...entries ? {
+      catches: entries.filter((e) => e.kind === "catch" && e.workflow === j.workflow && e.job === j.job).slice(-20).reverse().map((e) => ({ at: new Date(e.at).toISOString(), runId: e.runId, runNumber: e.runNumber, attempt: e.attempt, url: e.url, category: e.category, evidence: e.evidence, costSeconds: e.costSeconds }))
+    } : {}
+  };
+}
+function repoJson(r, visible) {
+  return {
+    name: r.repo,
+    private: visible?.private ?? null,
+    catches30: r.catches30,
+    flakyJobs: r.jobs.filter((j) => j.verdict.health === "flaky").length,
+    brokenJobs: r.jobs.filter((j) => j.verdict.health === "broken").length,
+    reruns30: r.reruns30,
+    green30: r.green30,
+    costSeconds30: r.costSeconds30,
+    redSeconds30: r.redSeconds30
+  };
+}
+function repoRoute(path2, prefix, tails) {
+  if (!path2.startsWith(prefix)) return null;
+  const parts = path2.slice(prefix.length).split("/");
+  const tail = parts.slice(2).join("/");
+  if (parts.length < 2 || !parts[0] || !parts[1] || !tails.includes(tail)) return null;
+  try {
+    return { repo: `${decodeURIComponent(parts[0])}/${decodeURIComponent(parts[1])}`, tail };
+  } catch {
+    return null;
+  }
+}
+function orgViewHandler(deps, env = process.env) {
+  const config2 = webSettings(env);
+  if (!config2.on) {
+    if (config2.problems.length < 3) deps.log.warn({ problems: config2.problems }, "the org view (/dashboard) is off");
+    return async (req, res) => {
+      const path2 = (req.url ?? "/").split("?")[0];
+      if (path2 === "/dashboard" || path2.startsWith("/dashboard/")) return send(res, 503, "html", offPage(config2.problems));
+      if (path2.startsWith("/api/v1/")) return send(res, 503, "json", json({ message: `The org view is off: ${config2.problems.join("; ")}` }));
+      return false;
+    };
+  }
+  const { settings } = config2;
+  const now = () => deps.now().getTime();
+  const user = deps.user ?? githubUser(settings.apiBase);
+  const signIn = new SignIn(settings, deps.store, user, now);
+  const access = new Access(signIn, user, deps.appId, now);
+  const ledgerRepos = () => deps.ledger.repos();
+  async function views(caller) {
+    const scope = await access.scope(caller, ledgerRepos);
+    return { scope, views: await scopedViews(deps.ledger, scope, now(), thresholds) };
+  }
+  async function oneRepo(caller, name) {
+    const scope = await access.scope(caller, ledgerRepos);
+    const visible = scope.get(name.toLowerCase());
+    if (!visible) return null;
+    const entries = (await ledgerRepos()).includes(visible.fullName.toLowerCase()) ? await deps.ledger.list(visible.fullName) : [];
+    return { visible, entries, view: repoView(visible.fullName, entries, now(), thresholds) };
+  }
+  async function api(req, res, path2, caller, cookies) {
+    if (req.method !== "GET") return send(res, 405, "json", json({ message: "Only GET" }), { ...cookies, allow: "GET" });
+    if (path2 === "/api/v1/repos") {
+      const { scope, views: all } = await views(caller);
+      return send(res, 200, "json", json({ repositories: all.map((v) => repoJson(v, scope.get(v.repo.toLowerCase()))) }), cookies);
+    }
+    if (path2 === "/api/v1/org") {
+      const org = orgView((await views(caller)).views);
+      const { repos: _repos, byCatches, byCost, broken, ...totals } = org;
+      const ranked = (js) => js.map((j) => ({ repository: j.repo, ...jobJson(j) }));
+      return send(res, 200, "json", json({ ...totals, repositories: org.repos.length, byCatches: ranked(byCatches), byCost: ranked(byCost), broken: ranked(broken) }), cookies);
+    }
+    const route = repoRoute(path2, "/api/v1/repos/", ["jobs"]);
+    if (route) {
+      const found = await oneRepo(caller, route.repo);
+      if (!found) return send(res, 404, "json", apiNotFound(route.repo), cookies);
+      return send(res, 200, "json", json({ repository: found.visible.fullName, thresholds, jobs: found.view.jobs.map((j) => jobJson(j, found.entries)) }), cookies);
+    }
+    return send(res, 404, "json", json({ message: "Not Found" }), cookies);
+  }
+  async function page(req, res, path2, query, caller, cookies) {
+    if (req.method !== "GET") return send(res, 405, "html", noticePage("Method not allowed", "<p>Only GET here.</p>", caller.login), { ...cookies, allow: "GET" });
+    if (path2 === "/dashboard" || path2 === "/dashboard/") {
+      return send(res, 200, "html", overviewPage(orgView((await views(caller)).views), caller.login, now(), thresholds), cookies);
+    }
+    const route = repoRoute(path2, "/dashboard/repos/", ["", "job"]);
+    if (!route) return send(res, 404, "html", notFoundPage(path2.slice("/dashboard".length) || "/", caller.login), cookies);
+    const found = await oneRepo(caller, route.repo);
+    if (!found) return send(res, 404, "html", notFoundPage(route.repo, caller.login), cookies);
+    if (route.tail === "") return send(res, 200, "html", repoPage(found.view, found.entries, caller.login, now()), cookies);
+    const workflow = query.get("workflow") ?? "";
+    const name = query.get("job") ?? "";
+    const job = found.view.jobs.find((j) => j.workflow === workflow && j.job === name);
+    if (!job) return send(res, 404, "html", notFoundPage(`${found.visible.fullName}: ${workflow} / ${name}`, caller.login), cookies);
+    const entries = found.entries.filter((e) => e.workflow === workflow && e.job === name);
+    const weekly = repoView(found.visible.fullName, entries, now(), thresholds).weekly;
+    return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), thresholds), cookies);
+  }
+  async function auth8(req, res, path2, query) {
+    if (path2 === "/dashboard/auth/login") {
+      const started = signIn.start(req, query.get("next") ?? "/dashboard");
+      if (!started) return send(res, 400, "html", noticePage("Bad request", "<p>The request's Host header is not an address this bot can be reached at. Set PUBLIC_URL.</p>"));
+      return send(res, 302, "html", "", { location: started.location, "set-cookie": started.setCookie });
+    }
+    if (path2 === "/dashboard/auth/callback") {
+      const result = await signIn.callback(req, query);
+      if (!result.ok) {
+        const html = `<p>${esc(result.message)}</p><p>You are not signed in. <a class="btn" href="/dashboard/auth/login">Sign in again</a></p>`;
+        return send(res, result.status, "html", noticePage("Sign-in failed", html), { "set-cookie": result.setCookie });
+      }
+      return send(res, 302, "html", "", { location: result.next, "set-cookie": result.setCookie });
+    }
+    if (path2 === "/dashboard/auth/logout" && req.method === "POST") {
+      return send(res, 303, "html", "", { location: "/dashboard/signed-out", "set-cookie": signIn.clearSession(req) });
+    }
+    return send(res, 404, "html", notFoundPage(path2, null));
+  }
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path2 = url.pathname;
+    const isPage = path2 === "/dashboard" || path2.startsWith("/dashboard/");
+    const isApi = path2.startsWith("/api/v1/");
+    if (!isPage && !isApi) return false;
+    try {
+      if (path2.startsWith("/dashboard/auth/")) return await auth8(req, res, path2, url.searchParams);
+      if (path2 === "/dashboard/signed-out") {
+        return send(res, 200, "html", noticePage("Signed out", `<p>You are signed out of the org view.</p><p><a class="btn" href="/dashboard/auth/login">Sign in with GitHub</a></p>`));
+      }
+      const who2 = await access.who(req);
+      if (!who2.caller) {
+        if (isApi) return send(res, 401, "json", json({ message: who2.message }), { "www-authenticate": "Bearer" });
+        const next = `/dashboard/auth/login?next=${encodeURIComponent(path2 + url.search)}`;
+        return send(res, 302, "html", "", { location: next, "set-cookie": signIn.clearSession(req) });
+      }
+      const cookies = who2.caller.setCookie ? { "set-cookie": who2.caller.setCookie } : {};
+      try {
+        return isApi ? await api(req, res, path2, who2.caller, cookies) : await page(req, res, path2, url.searchParams, who2.caller, cookies);
+      } catch (err) {
+        if (err instanceof GitHubRefused && err.status === 403) {
+          const message = "GitHub does not let this token list the app's installations: use a user access token of this app (sign in at /dashboard).";
+          return isApi ? send(res, 403, "json", json({ message })) : send(res, 403, "html", noticePage("Forbidden", `<p>${esc(message)}</p>`, who2.caller.login));
+        }
+        if (!(err instanceof GitHubRefused) || err.status !== 401) throw err;
+        access.forget(who2.caller);
+        if (isApi) return send(res, 401, "json", json({ message: "GitHub refused the token." }));
+        return send(res, 302, "html", "", { location: "/dashboard/auth/login", "set-cookie": signIn.clearSession(req) });
+      }
+    } catch (err) {
+      deps.log.error({ err: err instanceof Error ? err.message : String(err), path: path2 }, "org view request failed");
+      if (res.headersSent) return true;
+      const [status, message] = err instanceof GitHubRefused ? [502, `GitHub answered ${err.status}; try again in a moment.`] : [500, "Something went wrong; it is logged."];
+      return isApi ? send(res, status, "json", json({ message })) : send(res, status, "html", noticePage("Could not load", `<p>${esc(message)}</p>`));
+    }
+  };
+}
+
 // src/app.ts
 function configTtlMs(env = process.env) {
   const s = Number(env.CONFIG_TTL_SECONDS ?? 600);
@@ -60485,6 +61420,7 @@ function rerunBot(options2 = {}) {
     try {
       addHandler?.(healthHandler(redis));
       addHandler?.(metrics.handler());
+      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }));
       metrics.collectProcessMetrics();
     } catch {
     }

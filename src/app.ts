@@ -16,6 +16,7 @@ import { acceptWebhooks } from "./intake/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
+import { orgViewHandler } from "./web/routes.js";
 
 export interface AppOptions {
   appId?: number | null;
@@ -102,6 +103,8 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     try {
       addHandler?.(healthHandler(redis));
       addHandler?.(metrics.handler());
+      // The org view (/dashboard, /api/v1): on with GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET.
+      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }));
       metrics.collectProcessMetrics();
     } catch {
       // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no endpoints.

@@ -7,7 +7,7 @@ import { dirname, join, relative } from "node:path";
 
 const SRC = join(process.cwd(), "src");
 /** Lowest first. A file's layer is its folder; files at the top of src/ are the composition root. */
-export const LAYERS: string[][] = [["util"], ["domain"], ["config", "commands"], ["policy"], ["state", "github", "queue", "metrics.ts"], ["report"], ["facts", "intake"], ["execute"], ["handlers"], ["(root)"]];
+export const LAYERS: string[][] = [["util"], ["domain"], ["config", "commands"], ["policy"], ["state", "github", "queue", "metrics.ts"], ["report"], ["facts", "intake"], ["execute"], ["handlers", "web"], ["(root)"]];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -11,33 +11,7 @@ import { RedisStore } from "../src/state/redis-store.js";
 import { sampleDashboard } from "./helpers/dashboard-sample.js";
 import { describeWithRedis, startRedis, type RedisServer } from "./helpers/redis.js";
 
-const DAY = 24 * 60 * 60 * 1000;
-const NOW = Date.parse("2026-11-24T12:00:00Z");
-
-let seq = 0;
-export function entry(over: Partial<LedgerEntry> = {}): LedgerEntry {
-  seq++;
-  const kind = over.kind ?? "catch";
-  const runId = over.runId ?? 1000 + seq;
-  return {
-    id: `${kind}:${runId}:2:${over.job ?? "test"}`,
-    kind,
-    at: NOW - DAY,
-    workflow: "CI",
-    workflowId: 7,
-    job: "test",
-    runId,
-    runNumber: runId,
-    attempt: 2,
-    sha: `sha${runId}`,
-    url: `https://github.com/o/r/actions/runs/${runId}`,
-    category: "infrastructure",
-    evidence: "runner lost",
-    costSeconds: 60,
-    ...over,
-  };
-}
-const red = (over: Partial<LedgerEntry> = {}) => entry({ kind: "stayed-red", evidence: "failed on all 3 attempts", ...over });
+import { DAY, entry, NOW, red } from "./helpers/ledger-entry.js";
 
 describe("the breaker (pure)", () => {
   test.each([
@@ -182,6 +156,27 @@ describe("ledger storage", () => {
     await ledger.add("o/r", [entry()]);
     expect(await ledger.list("O/R")).toHaveLength(1);
   });
+
+  test("repos(): every repo with a ledger, as kept (lower case), sorted; meta alone is no ledger", async () => {
+    const memory = new MemoryLedger(() => NOW);
+    expect(await memory.repos()).toEqual([]);
+    await memory.add("O/R", [entry()]);
+    await memory.add("acme/web-app", [entry()]);
+    await memory.add("empty/none", []);
+    await memory.setMeta("meta/only", "dashboard-issue", "3");
+    expect(await memory.repos()).toEqual(["acme/web-app", "o/r"]);
+  });
+
+  test("repos() of the file ledger: from its files, so a restart lists the same (odd names included)", async () =>
+    inTempDir(async (dir) => {
+      const first = new FileLedger(dir, () => NOW);
+      expect(await first.repos()).toEqual([]);
+      await first.add("O/R", [entry()]);
+      await first.add("acme/web.app_2", [entry()]);
+      await first.setMeta("meta/only", "dashboard-issue", "3");
+      expect(await first.repos()).toEqual(["acme/web.app_2", "o/r"]);
+      expect(await new FileLedger(dir, () => NOW).repos()).toEqual(["acme/web.app_2", "o/r"]);
+    }));
 });
 
 describeWithRedis("the Redis ledger, shared by two instances", () => {
@@ -208,6 +203,28 @@ describeWithRedis("the Redis ledger, shared by two instances", () => {
       const c = new RedisStore(redis.url);
       expect(await new RedisLedger(c, () => NOW).list("o/r")).toHaveLength(2);
       await c.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test("repos(): an index both instances write; ledgers from before the index found once by a scan; expired ones leave it", async () => {
+    const a = new RedisStore(redis.url);
+    const b = new RedisStore(redis.url);
+    try {
+      await a.ready();
+      await a.client.flushall();
+      // Written by a version without the index.
+      await a.client.rpush("ledger:old/repo", JSON.stringify(entry()));
+      await a.client.hset("ledger:meta-only/repo:meta", "dashboard-issue", "4");
+      const one = new RedisLedger(a, () => NOW);
+      await new RedisLedger(b, () => NOW).add("Acme/App", [entry()]);
+      expect(await one.repos()).toEqual(["acme/app", "old/repo"]);
+      // Expired after 90 days without a write.
+      await a.client.del("ledger:old/repo");
+      expect(await one.repos()).toEqual(["acme/app"]);
+      expect(await a.client.smembers("ledger-repos")).toEqual(["acme/app"]);
     } finally {
       await a.close();
       await b.close();

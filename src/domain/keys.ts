@@ -24,6 +24,8 @@ export const keys = {
   recoverySince: () => "recovery:since",
   dashboardLease: (repo: string) => `dashboard-lease:${repo.toLowerCase()}`,
   workflowRuns: (repo: string, workflowId: number, day: string) => `workflow-runs:${repo.toLowerCase()}:${workflowId}:${day}`,
+  /** A sign-in's state, once used (org view): a replayed callback finds it taken. */
+  oauthState: (nonce: string) => `oauth-state:${nonce}`,
   config: (generation: string, repoKey: string) => `config:${generation}:${repoKey}`,
   configGeneration: (owner: string) => `config-gen:${owner.toLowerCase()}`,
 };

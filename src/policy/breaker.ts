@@ -17,10 +17,12 @@ export interface Trip {
   category: LedgerCategory;
 }
 
-/** Tripped jobs by jobKey, from the ledger (oldest first). `after` 0 turns the breaker off. */
-export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, Trip> {
+/**
+ * Each job's current streak of runs that stayed red, by jobKey (oldest first): a catch or a reset
+ * ends a streak, and one run counts once however many of its attempts were recorded.
+ */
+export function redStreaks(entries: LedgerEntry[]): Map<string, LedgerEntry[]> {
   const streaks = new Map<string, LedgerEntry[]>();
-  if (after <= 0) return new Map();
   for (const e of entries) {
     const key = jobKey(e.workflow, e.job);
     if (e.kind !== "stayed-red") {
@@ -28,10 +30,20 @@ export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, 
       continue;
     }
     const streak = streaks.get(key) ?? [];
-    // One run counts once, however many of its attempts were recorded.
     if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
     streaks.set(key, streak);
   }
+  return streaks;
+}
+
+/** Tripped jobs by jobKey, from the ledger (oldest first). `after` 0 turns the breaker off. */
+export function trippedJobs(entries: LedgerEntry[], after: number): Map<string, Trip> {
+  return tripsOf(redStreaks(entries), after);
+}
+
+/** The trips among streaks already counted (redStreaks), for callers that need both. */
+export function tripsOf(streaks: Map<string, LedgerEntry[]>, after: number): Map<string, Trip> {
+  if (after <= 0) return new Map();
   const trips = new Map<string, Trip>();
   for (const [key, runs] of streaks) {
     if (runs.length < after) continue;

@@ -31,7 +31,8 @@ export interface FlakySummary {
   redSeconds30: number;
 }
 
-export function summarize(entries: LedgerEntry[], now: number, weeks = 8): FlakySummary {
+/** `keepUncaught`: also the jobs with no catch in 30 days (only red runs), for the org view's job lists. */
+export function summarize(entries: LedgerEntry[], now: number, weeks = 8, keepUncaught = false): FlakySummary {
   const d7 = now - 7 * DAY_MS;
   const d30 = now - 30 * DAY_MS;
   const byJob = new Map<string, { row: FlakyRow; categories: Map<LedgerCategory, number> }>();
@@ -72,7 +73,7 @@ export function summarize(entries: LedgerEntry[], now: number, weeks = 8): Flaky
       const top = [...categories].sort((a, b) => b[1] - a[1])[0];
       return { ...row, category: top ? top[0] : row.category };
     })
-    .filter((r) => r.catches30 > 0)
+    .filter((r) => keepUncaught || r.catches30 > 0)
     .sort((a, b) => b.catches30 - a.catches30 || b.catches7 - a.catches7 || b.last.at - a.last.at || a.job.localeCompare(b.job));
   return { rows, weekly, catches30, costSeconds30, redSeconds30 };
 }

@@ -4,7 +4,7 @@
  * (state/redis-ledger.ts). Reads are bounded and deduplicated (domain/ledger.ts), so a fact recorded
  * twice by a redelivery counts once.
  */
-import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { boundEntries, LEDGER_CAP_PER_REPO, parseEntry, type LedgerEntry } from "../domain/ledger.js";
 import { Lru } from "../util/lru.js";
@@ -15,6 +15,8 @@ export interface Ledger {
   add(repo: string, entries: LedgerEntry[]): Promise<void>;
   /** The repo's entries: the newest, younger than 90 days, each id once, oldest first. */
   list(repo: string): Promise<LedgerEntry[]>;
+  /** Every repo with a ledger, as kept (lower case), sorted: what the org view reads. */
+  repos(): Promise<string[]>;
   /** Small durable facts beside the ledger (the dashboard issue's number). */
   getMeta(repo: string, key: string): Promise<string | null>;
   setMeta(repo: string, key: string, value: string): Promise<void>;
@@ -37,6 +39,9 @@ export class MemoryLedger implements Ledger {
   }
   async list(repo: string): Promise<LedgerEntry[]> {
     return boundEntries(this.#entries.get(repoKey(repo)) ?? [], this.now());
+  }
+  async repos(): Promise<string[]> {
+    return [...this.#entries].filter(([, e]) => e.length > 0).map(([repo]) => repo).sort();
   }
   async getMeta(repo: string, key: string): Promise<string | null> {
     return this.#meta.get(`${repoKey(repo)}\u0000${key}`) ?? null;
@@ -121,6 +126,17 @@ export class FileLedger implements Ledger {
   async list(repo: string): Promise<LedgerEntry[]> {
     await this.#chains.get(repoKey(repo))?.catch(() => {});
     return boundEntries(await this.#read(repo), this.now());
+  }
+
+  /** A repo has a ledger once its file exists (files are named by the encoded repo). */
+  async repos(): Promise<string[]> {
+    let names: string[] = [];
+    try {
+      names = await readdir(this.#dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    return names.filter((n) => n.endsWith(".jsonl")).map((n) => decodeURIComponent(n.slice(0, -".jsonl".length))).sort();
   }
 
   async getMeta(repo: string, key: string): Promise<string | null> {

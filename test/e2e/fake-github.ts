@@ -32,6 +32,36 @@ export interface RepoState {
   issues: Json[];
 }
 
+/** A repo of an installation, and the people with explicit access to it (what /user/installations/{id}/repositories lists). */
+export interface InstalledRepo {
+  full_name: string;
+  private: boolean;
+  readers: string[];
+}
+
+export interface Installation {
+  id: number;
+  app_id: number;
+  account: string;
+  repos: InstalledRepo[];
+}
+
+/** The app's OAuth client as GitHub knows it; `expiring`: the app opted in to expiring user tokens. */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  expiring: boolean;
+  /** Seconds a user token lives when expiring (GitHub: 8 hours). */
+  expiresIn: number;
+}
+
+interface UserToken {
+  login: string;
+  expiresAt: number | null;
+  /** False for a token that is not a user access token of a GitHub App (a personal access token). */
+  ofApp: boolean;
+}
+
 /** GitHub's limit on an issue's body (REST docs). */
 export const MAX_ISSUE_BODY = 65_536;
 
@@ -82,6 +112,15 @@ export class FakeGitHub {
   webhookTarget: { url: string; secret: string } | null = null;
   /** The installation token GitHub issues (a test that looks for it in logs makes it unique). */
   installationToken = "ghs_fake";
+  /** Sign in with GitHub: the app's client, the installations people can reach, their tokens. */
+  readonly oauth: OAuthClient = { clientId: "Iv1.fakeclient0000", clientSecret: "fake-client-secret-0000", expiring: false, expiresIn: 8 * 3600 };
+  readonly installations: Installation[] = [];
+  /** Who the browser is signed in to GitHub as (GitHub's own session); null: GitHub asks to sign in. */
+  browserLogin: string | null = null;
+  readonly #people = new Map<string, number>();
+  readonly #userTokens = new Map<string, UserToken>();
+  readonly #refreshTokens = new Map<string, string>();
+  readonly #codes = new Map<string, { login: string; redirectUri: string | null; at: number }>();
   #server: Server;
   #nextId = 1000;
 
@@ -133,6 +172,93 @@ export class FakeGitHub {
     this.injected.length = 0;
     this.deliveries.length = 0;
     this.webhookTarget = null;
+    this.installations.length = 0;
+    this.browserLogin = null;
+    Object.assign(this.oauth, { expiring: false, expiresIn: 8 * 3600 });
+    this.#people.clear();
+    this.#userTokens.clear();
+    this.#refreshTokens.clear();
+    this.#codes.clear();
+  }
+
+  /** A GitHub user; returns a new user access token for them (as the web flow would give), or a personal access token. */
+  person(login: string, kind: "app" | "personal" = "app"): string {
+    if (!this.#people.has(login)) this.#people.set(login, 5000 + this.#people.size);
+    const token = this.#issueToken(login).access_token as string;
+    if (kind === "personal") this.#userTokens.get(token)!.ofApp = false;
+    return token;
+  }
+
+  /** GitHub revokes or expires a user token. */
+  revoke(token: string): void {
+    this.#userTokens.delete(token);
+  }
+
+  #issueToken(login: string): Json {
+    const token = `ghu_${createHash("sha256").update(`${login}:${this.#nextId++}:${Math.random()}`).digest("hex").slice(0, 36)}`;
+    const expiring = this.oauth.expiring;
+    this.#userTokens.set(token, { login, expiresAt: expiring ? Date.now() + this.oauth.expiresIn * 1000 : null, ofApp: true });
+    const answer: Json = { access_token: token, token_type: "bearer", scope: "" };
+    if (expiring) {
+      const refresh = `ghr_${createHash("sha256").update(token).digest("hex").slice(0, 60)}`;
+      this.#refreshTokens.set(refresh, login);
+      Object.assign(answer, { expires_in: this.oauth.expiresIn, refresh_token: refresh, refresh_token_expires_in: 15_811_200 });
+    }
+    return answer;
+  }
+
+  /** The person a request's user token belongs to, or why not (GitHub answers 401 for both). */
+  #userOf(req: IncomingMessage): UserToken | null {
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
+    const t = token ? this.#userTokens.get(token) : undefined;
+    if (!t || (t.expiresAt !== null && t.expiresAt <= Date.now())) return null;
+    return t;
+  }
+
+  /** GitHub's page-based pagination: per_page (max 100), page, and a Link header to the next and last pages. */
+  #page(res: ServerResponse, path: string, query: URLSearchParams, key: string, items: Json[]) {
+    const perPage = Math.min(Math.max(Number(query.get("per_page") ?? 30) || 30, 1), 100);
+    const page = Math.max(Number(query.get("page") ?? 1) || 1, 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number) => `<http://127.0.0.1:${this.port}/api/v3${path}?per_page=${perPage}&page=${n}>`;
+    const links = page < last ? [`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`] : [];
+    return this.#send(res, 200, { total_count: items.length, [key]: items.slice((page - 1) * perPage, page * perPage) }, links.length ? { link: links.join(", ") } : {});
+  }
+
+  /** The OAuth web flow's two endpoints, on the host's root as on GitHub (and GHES). */
+  #oauthRoute(method: string, path: string, query: URLSearchParams, body: Json | null, res: ServerResponse) {
+    if (method === "GET" && path === "/login/oauth/authorize") {
+      if (query.get("client_id") !== this.oauth.clientId) return this.#send(res, 404, "<h1>404</h1>");
+      if (!this.browserLogin) return this.#send(res, 200, "Sign in to GitHub to continue to rerun-bot");
+      const code = createHash("sha256").update(`code:${this.#nextId++}:${Math.random()}`).digest("hex").slice(0, 20);
+      this.#codes.set(code, { login: this.browserLogin, redirectUri: query.get("redirect_uri"), at: Date.now() });
+      const back = new URL(query.get("redirect_uri") ?? "http://invalid/");
+      back.searchParams.set("code", code);
+      if (query.get("state") !== null) back.searchParams.set("state", query.get("state")!);
+      return this.#send(res, 302, "", { location: back.toString() });
+    }
+    if (method === "POST" && path === "/login/oauth/access_token") {
+      // GitHub answers OAuth errors with 200 and an `error` field.
+      const error = (code: string, description: string) =>
+        this.#send(res, 200, { error: code, error_description: description, error_uri: `https://docs.github.com/apps/troubleshooting#${code}` });
+      if (body?.client_id !== this.oauth.clientId || body?.client_secret !== this.oauth.clientSecret) {
+        return error("incorrect_client_credentials", "The client_id and/or client_secret passed are incorrect.");
+      }
+      if (body.grant_type === "refresh_token") {
+        const login = this.#refreshTokens.get(String(body.refresh_token));
+        if (!login) return error("bad_refresh_token", "The refresh token passed is incorrect or expired.");
+        this.#refreshTokens.delete(String(body.refresh_token));
+        return this.#send(res, 200, this.#issueToken(login));
+      }
+      const grant = this.#codes.get(String(body.code));
+      this.#codes.delete(String(body.code)); // a code works once
+      if (!grant || Date.now() - grant.at > 10 * 60_000) return error("bad_verification_code", "The code passed is incorrect or expired.");
+      if (body.redirect_uri !== undefined && grant.redirectUri !== null && body.redirect_uri !== grant.redirectUri) {
+        return error("redirect_uri_mismatch", "The redirect_uri MUST match the registered callback URL for this application.");
+      }
+      return this.#send(res, 200, this.#issueToken(grant.login));
+    }
+    return this.#send(res, 404, { message: "Not Found" });
   }
 
   /** Records a delivery GitHub made (or failed to make) of `payload`. */
@@ -185,11 +311,15 @@ export class FakeGitHub {
     try {
       body = raw ? JSON.parse(raw) : null;
     } catch {
-      body = null;
+      body = String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded") ? Object.fromEntries(new URLSearchParams(raw)) : null;
     }
     const url = new URL(req.url ?? "/", "http://x");
     const method = req.method ?? "GET";
     const fullPath = url.pathname;
+    if (fullPath.startsWith("/login/oauth/")) {
+      this.requests.push({ method, path: fullPath, headers: req.headers, body, at: Date.now() });
+      return this.#oauthRoute(method, fullPath, url.searchParams, body, res);
+    }
     if (!fullPath.startsWith("/api/v3/") && !fullPath.startsWith("/_logs/")) {
       return this.#send(res, 404, { message: "Not Found" });
     }
@@ -248,6 +378,26 @@ export class FakeGitHub {
     }
     if ((m = path.match(/^\/app\/hook\/deliveries\/(\d+)\/attempts$/)) && method === "POST") {
       return void this.#redeliver(res, Number(m[1]));
+    }
+    if (path === "/user" || path.startsWith("/user/")) {
+      const user = this.#userOf(req);
+      if (!user) return this.#send(res, 401, { message: req.headers.authorization ? "Bad credentials" : "Requires authentication" });
+      const login = user.login;
+      if (path.startsWith("/user/installations") && !user.ofApp) {
+        return this.#send(res, 403, { message: "You must authenticate with an access token authorized to a GitHub App in order to list installations" });
+      }
+      const reads = (i: Installation) => i.repos.filter((r) => r.readers.includes(login));
+      if (method === "GET" && path === "/user") return this.#send(res, 200, { login, id: this.#people.get(login) ?? 1, type: "User" });
+      if (method === "GET" && path === "/user/installations") {
+        const list = this.installations.filter((i) => reads(i).length > 0).map((i) => ({ id: i.id, app_id: i.app_id, account: { login: i.account }, target_type: "Organization" }));
+        return this.#page(res, path, query, "installations", list);
+      }
+      if ((m = path.match(/^\/user\/installations\/(\d+)\/repositories$/)) && method === "GET") {
+        const inst = this.installations.find((i) => i.id === Number(m![1]));
+        if (!inst || reads(inst).length === 0) return this.#send(res, 404, { message: "Not Found" });
+        return this.#page(res, path, query, "repositories", reads(inst).map((r) => ({ full_name: r.full_name, name: r.full_name.split("/")[1], private: r.private })));
+      }
+      return this.#send(res, 404, { message: "Not Found" });
     }
     m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/);
     if (!m) return this.#send(res, 404, { message: "Not Found" });
