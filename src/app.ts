@@ -124,6 +124,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
+    if (queue?.park) deps.park = (installationId, untilMs) => queue.park!(installationId, untilMs);
     if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 

@@ -58,6 +58,8 @@ export interface WorkQueue {
   stop(graceMs: number): Promise<void>;
   /** Jobs waiting or running, for metrics. */
   depth(): Promise<number>;
+  /** Starts none of an installation's work before `untilMs` (GitHub rate-limited it). */
+  park?(installationId: number, untilMs: number): Promise<void>;
 }
 
 /** Attempts per job before it is set aside (logged, and left for the deliveries API to recover). */

@@ -13,14 +13,16 @@ import type { HoldSettings } from "../../src/policy/pacing.js";
 /** A queue that keeps what is added, and hands it to the app's worker when the test says so. */
 export function memoryQueue() {
   const added: { key: string; work: Work; delayMs: number }[] = [];
+  const parked: [number, number][] = [];
   let worker: ((work: Work) => Promise<void>) | null = null;
   const queue: WorkQueue = {
     add: async (key, work, opts = {}) => void added.push({ key, work, delayMs: opts.delayMs ?? 0 }),
     start: (handler) => void (worker = handler),
     stop: async () => {},
     depth: async () => added.length,
+    park: async (installationId, untilMs) => void parked.push([installationId, untilMs]),
   };
-  return { queue, added, run: (work: Work) => worker!(work) };
+  return { queue, added, parked, run: (work: Work) => worker!(work) };
 }
 
 export { APP_ID, example, examples } from "./examples.js";
