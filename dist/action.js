@@ -9462,13 +9462,13 @@ var require_light = __commonJS({
             return job.promise;
           }
           wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
+            var schedule2, wrapped;
+            schedule2 = this.schedule.bind(this);
             wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
+              return schedule2(fn.bind(this), ...args);
             };
             wrapped.withOptions = function(options2, ...args) {
-              return schedule(options2, fn, ...args);
+              return schedule2(options2, fn, ...args);
             };
             return wrapped;
           }
@@ -10843,9 +10843,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -10860,11 +10860,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -13967,10 +13967,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -13981,26 +13981,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -14027,7 +14027,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -14054,7 +14054,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -14066,8 +14066,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -14906,10 +14906,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -14941,10 +14941,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -19656,13 +19656,13 @@ var require_Bottleneck = __commonJS({
           return job.promise;
         }
         wrap(fn) {
-          var schedule, wrapped;
-          schedule = this.schedule.bind(this);
+          var schedule2, wrapped;
+          schedule2 = this.schedule.bind(this);
           wrapped = function wrapped2(...args) {
-            return schedule(fn.bind(this), ...args);
+            return schedule2(fn.bind(this), ...args);
           };
           wrapped.withOptions = function(options2, ...args) {
-            return schedule(options2, fn, ...args);
+            return schedule2(options2, fn, ...args);
           };
           return wrapped;
         }
@@ -43708,8 +43708,8 @@ function createMiddleware(options2) {
           response
         );
       }
-      const missingHeaders = WEBHOOK_HEADERS.filter((header) => {
-        return getRequestHeader3(request2, header) == void 0;
+      const missingHeaders = WEBHOOK_HEADERS.filter((header2) => {
+        return getRequestHeader3(request2, header2) == void 0;
       }).join(", ");
       if (missingHeaders) {
         return handleResponse3(
@@ -44803,11 +44803,11 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse2(header, options2) {
+function parse2(header2, options2) {
   const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options2?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -44815,7 +44815,7 @@ function parse2(header, options2) {
   let whitespace = -1;
   let stop = options2?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
+    const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
@@ -44831,25 +44831,25 @@ function parse2(header, options2) {
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
+      const code = header2.charCodeAt(index);
       const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
@@ -44858,25 +44858,25 @@ function parseParameters(header, type, index, len, stopFlags) {
       }
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code18 = header.charCodeAt(index);
+            const code18 = header2.charCodeAt(index);
             if (code18 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code19 = header.charCodeAt(index);
+                const code19 = header2.charCodeAt(index);
                 const flags2 = CHAR_MAP[code19];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
@@ -44901,7 +44901,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code18 = header.charCodeAt(index);
+          const code18 = header2.charCodeAt(index);
           const flags2 = CHAR_MAP[code18];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
@@ -44917,7 +44917,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -49733,8 +49733,8 @@ function getDERfromPEM(pem) {
   const decoded = atob(pemB64);
   return string2ArrayBuffer(decoded);
 }
-function getEncodedMessage(header, payload) {
-  return `${base64encodeJSON(header)}.${base64encodeJSON(payload)}`;
+function getEncodedMessage(header2, payload) {
+  return `${base64encodeJSON(header2)}.${base64encodeJSON(payload)}`;
 }
 function base64encode(buffer) {
   var binary = "";
@@ -49780,7 +49780,7 @@ async function getToken({ privateKey, payload }) {
     name: "RSASSA-PKCS1-v1_5",
     hash: { name: "SHA-256" }
   };
-  const header = { alg: "RS256", typ: "JWT" };
+  const header2 = { alg: "RS256", typ: "JWT" };
   const privateKeyDER = getDERfromPEM(convertedPrivateKey);
   const importedKey = await subtle.importKey(
     "pkcs8",
@@ -49789,7 +49789,7 @@ async function getToken({ privateKey, payload }) {
     false,
     ["sign"]
   );
-  const encodedMessage = getEncodedMessage(header, payload);
+  const encodedMessage = getEncodedMessage(header2, payload);
   const encodedMessageArrBuf = string2ArrayBuffer(encodedMessage);
   const signatureArrBuf = await subtle.sign(
     algorithm.name,
@@ -50928,7 +50928,7 @@ var configSchema = {
           default: {},
           description: "Automatic re-runs at most, so a broken repo or a storm cannot spend the installation's rate limit.",
           properties: {
-            "per-hour": { type: "integer", minimum: 1, maximum: 1e3, default: 30, description: "Per repo, in any hour." },
+            "per-hour": { type: "integer", minimum: 1, maximum: 1e3, default: 30, description: "Per repo, per clock hour (UTC)." },
             "per-commit": { type: "integer", minimum: 1, maximum: 200, default: 10, description: "Per head commit, over all its runs." }
           }
         },
@@ -57838,6 +57838,7 @@ var keys = {
   autoEvent: (repo, runId, attempt) => `auto:${repo}:${runId}:${attempt}`,
   checkRun: (repo, runId) => `check:${repo}:${runId}`,
   reran: (repo, runId) => `reran:${repo}:${runId}`,
+  rerunIntent: (repo, runId, attempt) => `rerun-intent:${repo}:${runId}:${attempt}`,
   comment: (repo, commentId) => `comment:${repo}:${commentId}`,
   button: (repo, deliveryId) => `button:${repo}:${deliveryId}`,
   authorBudget: (repo, sha, slot) => `author-budget:${repo}:${sha}:${slot}`,
@@ -58103,6 +58104,7 @@ var MAX_RUN_PAGES = 3;
 function currentPullHead(gh, run2) {
   return run2.pullRequests.length > 0 && run2.event.startsWith("pull_request") ? gh.findPullHeadSha(run2.pullRequests[0]) : Promise.resolve(null);
 }
+var NO_QUICK_RETRY = { retries: 0 };
 var MAX_ANNOTATIONS = 50;
 async function orNull(read, missing = [403, 404, 410]) {
   try {
@@ -58170,11 +58172,13 @@ function gitHubClient(octokit, owner, repo) {
       }
       return runs;
     },
+    // The executor (execute/carry-out.ts) is the one that asks a re-run again, with backoff and a
+    // report: Octokit's quick retries would hold the installation's write gate for seconds instead.
     async rerunFailedJobs(runId, debug) {
-      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...debug ? { enable_debug_logging: true } : {} });
+      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...debug ? { enable_debug_logging: true } : {}, request: NO_QUICK_RETRY });
     },
     async rerunJob(jobId, debug) {
-      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...debug ? { enable_debug_logging: true } : {} });
+      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...debug ? { enable_debug_logging: true } : {}, request: NO_QUICK_RETRY });
     },
     async getPermission(username) {
       try {
@@ -58253,34 +58257,6 @@ function gitHubClient(octokit, owner, repo) {
   };
 }
 
-// src/github/errors.ts
-var KNOWN_REFUSALS = [
-  [/over a month ago/i, "GitHub refuses: the run was created over a month ago"],
-  [/already running/i, "GitHub refuses: the workflow is already running"],
-  [/cannot be retried/i, "GitHub refuses: this workflow run cannot be retried"],
-  [/only jobs from the current attempt/i, "GitHub refuses: only jobs of the run's latest attempt can be re-run"],
-  [/resource not accessible by integration/i, "GitHub refuses: the app lacks the Actions: write permission here"]
-];
-function explainGitHubError(err) {
-  const e = err;
-  const status = typeof e?.status === "number" ? e.status : null;
-  const raw = typeof e?.response?.data?.message === "string" && e.response.data.message || typeof e?.message === "string" && e.message || "unknown error";
-  for (const [pattern, message] of KNOWN_REFUSALS) {
-    if (pattern.test(raw)) return { status, refused: true, message };
-  }
-  if (status === 403 && /rate limit/i.test(raw)) {
-    return { status, refused: false, message: "GitHub's rate limit was hit; try again in a few minutes" };
-  }
-  if (status === 404) return { status, refused: true, message: "GitHub answered 404: the run or job no longer exists" };
-  if (status !== null && status >= 500) {
-    return { status, refused: false, message: `GitHub had an error (HTTP ${status}); try again later` };
-  }
-  if (status === 403 || status === 422) {
-    return { status, refused: true, message: `GitHub refused (HTTP ${status}): ${raw.slice(0, 200)}` };
-  }
-  return { status, refused: false, message: `the call to GitHub failed${status ? ` (HTTP ${status})` : ""}: ${raw.slice(0, 200)}` };
-}
-
 // src/util/glob.ts
 function tokenize(pattern) {
   const tokens = [];
@@ -58351,9 +58327,6 @@ var REFUSAL_REASONS = {
   "permission": { side: "ours", button: true },
   "breaker": { side: "ours", button: true }
 };
-function alreadyRunning(githubMessage) {
-  return /already running/i.test(githubMessage) ? { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" } : null;
-}
 function offersButton(reason) {
   return REFUSAL_REASONS[reason].button;
 }
@@ -58712,40 +58685,50 @@ function judgeRun(run2, jobs, rules, auto, evidence) {
   const why = flakes.length > 10 ? `${listed.join("; ")}; and ${flakes.length - 10} more` : listed.join("; ");
   return { kind: "rerun", verdicts, maxAttempts: limit, why: `every failed job is a flake by the rules: ${why}` };
 }
-function checkStillWanted(delivered, current, pullHeadSha) {
-  if (current && current.runAttempt > delivered.runAttempt) {
-    return { kind: "stale", why: `the run is at attempt ${current.runAttempt} already; this delivery is for attempt ${delivered.runAttempt}` };
-  }
-  if (current && current.status !== "completed") {
-    return { kind: "stale", why: "the run is running again (someone re-ran it)" };
-  }
-  if (pullHeadSha && pullHeadSha !== delivered.headSha) {
-    return {
-      kind: "refuse",
-      refusal: {
-        reason: "superseded",
-        message: `the pull request's head has moved on to ${pullHeadSha.slice(0, 7)}, so this commit's result no longer matters`
-      }
-    };
-  }
-  return { kind: "ok" };
-}
 
-// src/policy/flaky.ts
-function findFlaky(jobs) {
-  const byName = /* @__PURE__ */ new Map();
-  for (const job of jobs) byName.set(job.name, [...byName.get(job.name) ?? [], job]);
-  const flaky = [];
-  for (const [name, list] of byName) {
-    const sorted = [...list].sort((a, b) => (a.runAttempt ?? 1) - (b.runAttempt ?? 1));
-    const last = sorted[sorted.length - 1];
-    if (last.conclusion !== "success") continue;
-    const failedAttempts = sorted.filter((j) => j !== last && isFailedJob(j) && (j.runAttempt ?? 1) < (last.runAttempt ?? 1)).map((j) => j.runAttempt ?? 1);
-    if (failedAttempts.length > 0) {
-      flaky.push({ name, failedAttempts: [...new Set(failedAttempts)], passedAttempt: last.runAttempt ?? 1 });
+// src/policy/breaker.ts
+init_ledger();
+function redStreaks(entries) {
+  const streaks = /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    const key = jobKey(e.workflow, e.job);
+    if (e.kind !== "stayed-red") {
+      streaks.delete(key);
+      continue;
     }
+    const streak = streaks.get(key) ?? [];
+    if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
+    streaks.set(key, streak);
   }
-  return flaky.sort((a, b) => a.name.localeCompare(b.name));
+  return streaks;
+}
+function trippedJobs(entries, after) {
+  return tripsOf(redStreaks(entries), after);
+}
+function tripsOf(streaks, after) {
+  if (after <= 0) return /* @__PURE__ */ new Map();
+  const trips = /* @__PURE__ */ new Map();
+  for (const [key, runs] of streaks) {
+    if (runs.length < after) continue;
+    const last = runs[runs.length - 1];
+    trips.set(key, { workflow: last.workflow, job: last.job, runs, since: runs[after - 1].at, category: last.category });
+  }
+  return trips;
+}
+function resetHint(job) {
+  return `comment \`/rerun reset ${job.replace(/[`\r\n]/g, "'")}\` on a pull request or on the dashboard issue, or fix the job: the breaker resets when it passes`;
+}
+function breakerRefusal(workflow, failed, trips, after) {
+  const broken = failed.filter((name) => trips.has(jobKey(workflow, name)));
+  if (broken.length === 0) return null;
+  const names = broken.slice(0, 3).map((n) => `"${n}"`).join(", ") + (broken.length > 3 ? ` and ${broken.length - 3} more` : "");
+  return {
+    reason: "breaker",
+    message: `${names} failed on every attempt of the last ${after} runs the bot re-ran: broken, not flaky, so this run is not re-run automatically (/rerun still works). To reset: ${resetHint(broken[0])}`
+  };
+}
+function passedTripped(workflow, passed, trips) {
+  return passed.filter((name) => trips.has(jobKey(workflow, name)));
 }
 
 // src/policy/pacing.ts
@@ -58775,6 +58758,117 @@ function budgetRefusal(repoHour, commit, budget) {
     return { reason: "budget", message: `this commit had ${budget["per-commit"]} automatic re-runs already (auto.budget.per-commit)` };
   }
   return null;
+}
+
+// src/policy/decide.ts
+function evidenceOf(verdicts, why) {
+  const flakes = verdicts.flatMap((v) => v.kind === "flake" ? [v] : []);
+  if (flakes.length === 0) return { category: "any", evidence: why };
+  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.evidence} (${v.rule.label})`]]));
+  const first = flakes.find((v) => v.category === "infrastructure") ?? flakes[0];
+  return { category: first.category, evidence: `${first.evidence} (${first.rule.label})`, jobs };
+}
+var need = (what) => ({ kind: "need", what });
+function decide(f) {
+  const { run: run2 } = f;
+  const body = (verdicts2, maxAttempts3, why2, resets2 = []) => ({
+    jobs: f.jobs ?? null,
+    verdicts: verdicts2,
+    attempt: run2.runAttempt + 1,
+    maxAttempts: maxAttempts3,
+    why: why2,
+    evidence: evidenceOf(verdicts2, why2),
+    resets: resets2
+  });
+  const refuse2 = (refusal, b2 = body([], 0, refusal.message)) => ({ kind: "refuse", refusal, ...b2 });
+  const stop = (why2, b2) => f.promised ? refuse2({ reason: "no-longer-needed", message: `while the re-run waited, ${why2}` }, b2) : { kind: "nothing", why: why2 };
+  if (f.config.kind === "invalid") {
+    return { ...refuse2({ reason: "config-invalid", message: `.github/rerun.yml is invalid: ${f.config.errors.join("; ")}` }), configErrors: f.config.errors };
+  }
+  const config2 = f.config.config;
+  const auto = config2.auto;
+  const screen = screenRun(run2, auto, f.now);
+  if (screen.kind === "ignore") return stop(screen.why);
+  if (screen.kind === "refuse") return refuse2(screen.refusal);
+  const breakerOn = config2.breaker.after > 0;
+  if (breakerOn && f.trips === void 0) return need("trips");
+  const trips = [...f.trips?.values() ?? []].filter((t) => t.workflow === run2.name);
+  const judge = screen.needJobs && !f.prejudged;
+  if ((judge || trips.length > 0) && f.jobs === void 0) return need("jobs");
+  const gone = (atNow, why2, b2) => f.ownRerun && atNow === run2.runAttempt + 1 ? { kind: "rerun-now", infrastructure: false, made: true, ...b2 } : stop(why2, b2);
+  let verdicts = [];
+  let maxAttempts2 = f.prejudged?.maxAttempts ?? auto["max-attempts"];
+  let why = f.prejudged?.why ?? "no rule asks about jobs, so every failure counts as a flake";
+  let deciding = screen.rules;
+  let resets = [];
+  if (f.jobs) {
+    const jobs = f.jobs;
+    const atNow = Math.max(run2.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1));
+    if (atNow > run2.runAttempt) return gone(atNow, `the run was re-run (it is at attempt ${atNow})`, body([], maxAttempts2, why));
+    if (trips.length > 0) {
+      const tripMap = new Map(trips.map((t) => [`${t.workflow}\0${t.job}`, t]));
+      resets = passedTripped(run2.name, jobs.filter((j) => j.conclusion === "success").map((j) => j.name), tripMap);
+      for (const name of resets) tripMap.delete(`${run2.name}\0${name}`);
+      const broken = breakerRefusal(run2.name, jobs.filter(isFailedJob).map((j) => j.name), tripMap, config2.breaker.after);
+      if (broken) return refuse2(broken, body([], maxAttempts2, broken.message, resets));
+    }
+    if (judge) {
+      const verdict = judgeRun(run2, jobs, screen.rules, auto, f.evidence ?? /* @__PURE__ */ new Map());
+      if (verdict.kind === "need") return { kind: "need", what: verdict.what, job: verdict.job };
+      verdicts = verdict.verdicts;
+      if (verdict.kind === "refuse") return refuse2(verdict.refusal, body(verdicts, maxAttempts2, verdict.refusal.message, resets));
+      ({ why, maxAttempts: maxAttempts2 } = verdict);
+      deciding = verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
+    }
+  }
+  const b = { ...body(verdicts, maxAttempts2, why, resets), ...f.prejudged ? { evidence: f.prejudged.evidence } : {} };
+  const current = f.jobs ? null : f.current;
+  if (current === void 0) return need("current");
+  if (current) {
+    if (current.runAttempt > run2.runAttempt) return gone(current.runAttempt, `the run was re-run (it is at attempt ${current.runAttempt})`, b);
+    if (current.status !== "completed") return stop("the run started again (someone re-ran it)", b);
+    if (!isFailedRun(current)) return stop(`the run ended ${current.conclusion ?? "without a conclusion"}`, b);
+  }
+  const infrastructure = f.prejudged?.infrastructure ?? verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
+  const delayUntil = f.now.getTime() + (f.delayWaited ? 0 : rerunDelayMs(deciding, run2.runAttempt));
+  if (f.canSchedule && infrastructure) {
+    if (f.infraFailures === void 0) return need("infra-failures");
+    const holdMs = holdDelayMs(f.infraFailures, f.holds, f.hold);
+    if (holdMs > 0) {
+      const at = new Date(Math.max(f.now.getTime() + holdMs, delayUntil));
+      return { kind: "rerun-at", at, for: "hold", holds: f.holds + 1, failures: f.infraFailures, infrastructure, ...b };
+    }
+  }
+  if (f.pullHead === void 0) return need("pull-head");
+  if (f.pullHead && f.pullHead !== run2.headSha) {
+    return refuse2({ reason: "superseded", message: `the pull request's head has moved on to ${f.pullHead.slice(0, 7)}, so this commit's result no longer matters` }, b);
+  }
+  if (f.canSchedule) {
+    if (delayUntil > f.now.getTime()) {
+      return { kind: "rerun-at", at: new Date(delayUntil), for: "delay", holds: f.holds, failures: f.infraFailures ?? 0, infrastructure, ...b };
+    }
+  }
+  if (f.budget === void 0) return need("budget");
+  const spent = budgetRefusal(f.budget.repoHour, f.budget.commit, auto.budget);
+  if (spent) return refuse2(spent, b);
+  return { kind: "rerun-now", infrastructure, made: false, ...b };
+}
+
+// src/policy/flaky.ts
+function findFlaky(jobs) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const job of jobs) byName.set(job.name, [...byName.get(job.name) ?? [], job]);
+  const flaky = [];
+  for (const [name, list] of byName) {
+    const sorted = [...list].sort((a, b) => (a.runAttempt ?? 1) - (b.runAttempt ?? 1));
+    const last = sorted[sorted.length - 1];
+    if (last.conclusion !== "success") continue;
+    const failedAttempts = sorted.filter((j) => j !== last && isFailedJob(j) && (j.runAttempt ?? 1) < (last.runAttempt ?? 1)).map((j) => j.runAttempt ?? 1);
+    if (failedAttempts.length > 0) {
+      flaky.push({ name, failedAttempts: [...new Set(failedAttempts)], passedAttempt: last.runAttempt ?? 1 });
+    }
+  }
+  return flaky.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // src/util/markdown.ts
@@ -58819,13 +58913,15 @@ function title(outcome, run2) {
       return outcome.dryRun ? `Dry run: would re-run failed jobs (attempt ${outcome.attempt}${of})` : `Re-ran failed jobs: attempt ${outcome.attempt}${of} started`;
     }
     case "scheduled":
-      return `Re-run scheduled for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+      return `${outcome.dryRun ? "Dry run: re-run would be scheduled" : "Re-run scheduled"} for ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "held":
-      return `Held for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+      return `${outcome.dryRun ? "Dry run: would be held" : "Held"} for an outage: re-run at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
+    case "retrying":
+      return outcome.rateLimited ? `GitHub rate limit: waiting until ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})` : `${outcome.problem}: trying again at ${hhmm(outcome.at)} UTC (attempt ${outcome.attempt} of ${outcome.maxAttempts})`;
     case "refused":
       return `Not re-run: ${outcome.refusal.reason.replace(/-/g, " ")}`;
     case "error":
-      return "Re-run failed: GitHub error";
+      return outcome.gaveUpAfter ? `Not re-run: GitHub failed for ${outcome.gaveUpAfter}` : "Not re-run: GitHub refused";
     case "config-invalid":
       return "Not re-run: .github/rerun.yml is invalid";
     case "flaky":
@@ -58833,6 +58929,7 @@ function title(outcome, run2) {
   }
 }
 var hhmm = (d) => d.toISOString().slice(11, 16);
+var iso = (d) => d.toISOString().replace(/\.\d+Z$/, "Z");
 var who = (by) => by ? ` by ${mdCode(by, 40)}` : "";
 function summary(outcome, run2) {
   const link = mdLink(`${run2.name || "workflow"} #${run2.runNumber}`, run2.htmlUrl);
@@ -58844,15 +58941,17 @@ function summary(outcome, run2) {
 Why: ${mdText(outcome.why)}`;
     }
     case "scheduled":
-      return `Will re-run the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.
+      return `${outcome.dryRun ? "Dry run: the bot would re-run" : "Will re-run"} the failed jobs of ${link} at ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} (attempt ${outcome.attempt} of ${outcome.maxAttempts}), after a delay, so that the re-run does not land in the outage that failed the run; not if the run passes or is re-run meanwhile.
 
 Why: ${mdText(outcome.why)}`;
+    case "retrying":
+      return `Asked GitHub to re-run the failed jobs of ${link} and ${mdText(outcome.problem)} (first at ${iso(outcome.since)}). The re-run is asked for again at ${iso(outcome.at)}, with backoff, until it is made or the bot gives up; this check run says which.`;
     case "held":
-      return `${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
+      return `${outcome.dryRun ? "Dry run: " : ""}${link} failed from infrastructure while this installation saw ${outcome.failures} such failures in ${outcome.windowMinutes} minutes: an outage. Re-running now would land in it, so the re-run is held until ${outcome.at.toISOString().replace(/\.\d+Z$/, "Z")} and made then if the failures have stopped (held re-runs are released a few seconds apart).`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
-      return `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
+      return outcome.gaveUpAfter ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: press the button to try again.` : `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
     case "config-invalid":
       return `Did not act on ${link}: the config file has errors. Fix them on the default branch:
 
@@ -58923,48 +59022,6 @@ async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [
   return id;
 }
 
-// src/handlers/pacing.ts
-var windowOf = (now, s) => Math.floor(now / s.windowMs);
-function countInfraFailure(deps, installationId) {
-  const now = deps.now().getTime();
-  return deps.store.incr(keys.storm(installationId, windowOf(now, deps.hold)), Math.ceil(deps.hold.windowMs * 2 / 1e3));
-}
-async function infraFailures(deps, installationId) {
-  return Number(await deps.store.get(keys.storm(installationId, windowOf(deps.now().getTime(), deps.hold)))) || 0;
-}
-async function spendBudget(deps, repo, sha, budget) {
-  const hour = Math.floor(deps.now().getTime() / 36e5);
-  const repoHour = await deps.store.incr(keys.budgetHour(repo, hour), 2 * 3600);
-  const commit = await deps.store.incr(keys.budgetCommit(repo, sha), TTL.remember);
-  return budgetRefusal(repoHour, commit, budget);
-}
-async function holdRerun(deps, gh, run2, work, waitMs, failures, jobs = null, verdicts = []) {
-  await deps.schedule(work, waitMs);
-  deps.metrics.held.inc();
-  const at = new Date(deps.now().getTime() + waitMs);
-  const windowMinutes = Math.round(deps.hold.windowMs / 6e4);
-  await writeCheckRun(gh, deps.store, run2, { kind: "held", at, attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, failures, windowMinutes }, jobs, verdicts);
-  return at;
-}
-
-// src/handlers/evidence.ts
-var MAX_EVIDENCE_READS = 20;
-async function judgeWithEvidence(gh, run2, jobs, rules, auto, onRead = () => {
-}) {
-  const evidence = /* @__PURE__ */ new Map();
-  let reads = 0;
-  for (; ; ) {
-    const verdict = judgeRun(run2, jobs, rules, auto, evidence);
-    if (verdict.kind !== "need") return verdict;
-    const known = evidence.get(verdict.job.id) ?? {};
-    const budget = reads++ < MAX_EVIDENCE_READS;
-    if (verdict.what === "annotations") known.annotations = budget ? await gh.listAnnotations(verdict.job.id) : null;
-    else known.log = budget ? await gh.jobLogTail(verdict.job.id, LOG_TAIL_BYTES) : null;
-    evidence.set(verdict.job.id, known);
-    if (budget) onRead({ jobId: verdict.job.id, what: verdict.what, found: (verdict.what === "annotations" ? known.annotations : known.log) != null });
-  }
-}
-
 // src/state/claims.ts
 var DONE = "done";
 async function withClaim(store, key, owner, work) {
@@ -59011,56 +59068,94 @@ async function rerunEvidence(store, repo, runId) {
   return { category: "any", evidence: "re-run by rerun-bot" };
 }
 
-// src/handlers/ledger.ts
+// src/execute/ledger.ts
 init_ledger();
 
-// src/policy/breaker.ts
-init_ledger();
-function redStreaks(entries) {
-  const streaks = /* @__PURE__ */ new Map();
-  for (const e of entries) {
-    const key = jobKey(e.workflow, e.job);
-    if (e.kind !== "stayed-red") {
-      streaks.delete(key);
-      continue;
-    }
-    const streak = streaks.get(key) ?? [];
-    if (!streak.some((r) => r.runId === e.runId)) streak.push(e);
-    streaks.set(key, streak);
-  }
-  return streaks;
-}
-function trippedJobs(entries, after) {
-  return tripsOf(redStreaks(entries), after);
-}
-function tripsOf(streaks, after) {
-  if (after <= 0) return /* @__PURE__ */ new Map();
-  const trips = /* @__PURE__ */ new Map();
-  for (const [key, runs] of streaks) {
-    if (runs.length < after) continue;
-    const last = runs[runs.length - 1];
-    trips.set(key, { workflow: last.workflow, job: last.job, runs, since: runs[after - 1].at, category: last.category });
-  }
-  return trips;
-}
-function resetHint(job) {
-  return `comment \`/rerun reset ${job.replace(/[`\r\n]/g, "'")}\` on a pull request or on the dashboard issue, or fix the job: the breaker resets when it passes`;
-}
-function breakerRefusal(workflow, failed, trips, after) {
-  const broken = failed.filter((name) => trips.has(jobKey(workflow, name)));
-  if (broken.length === 0) return null;
-  const names = broken.slice(0, 3).map((n) => `"${n}"`).join(", ") + (broken.length > 3 ? ` and ${broken.length - 3} more` : "");
-  return {
-    reason: "breaker",
-    message: `${names} failed on every attempt of the last ${after} runs the bot re-ran: broken, not flaky, so this run is not re-run automatically (/rerun still works). To reset: ${resetHint(broken[0])}`
-  };
-}
-function passedTripped(workflow, passed, trips) {
-  return passed.filter((name) => trips.has(jobKey(workflow, name)));
-}
-
-// src/handlers/dashboard.ts
+// src/execute/dashboard.ts
 import { createHash } from "node:crypto";
+
+// src/policy/github-answer.ts
+var REFUSALS = [
+  [/over a month ago/i, "too-old"],
+  [/cannot be retried/i, "cannot-retry"],
+  [/only jobs from the current attempt/i, "not-current-attempt"],
+  [/resource not accessible by integration/i, "no-permission"]
+];
+var header = (a, name) => a.headers[name] ?? a.headers[name.toLowerCase()];
+function rateLimitWaitMs(a, nowMs) {
+  const retryAfter = Number(header(a, "retry-after"));
+  if (header(a, "retry-after") !== void 0 && Number.isFinite(retryAfter)) return Math.max(retryAfter, 0) * 1e3;
+  if (header(a, "x-ratelimit-remaining") === "0") {
+    const reset = Number(header(a, "x-ratelimit-reset"));
+    if (Number.isFinite(reset)) return Math.max(reset * 1e3 - nowMs, 0) + 1e3;
+  }
+  return null;
+}
+function isRateLimited(a) {
+  if (a.status !== 403 && a.status !== 429) return false;
+  return a.status === 429 || header(a, "retry-after") !== void 0 || header(a, "x-ratelimit-remaining") === "0" || /rate limit/i.test(a.message);
+}
+function classifyAnswer(a, nowMs) {
+  if (a === null) return { kind: "done" };
+  if (/already running/i.test(a.message)) return { kind: "already-running" };
+  for (const [pattern, why] of REFUSALS) if (pattern.test(a.message)) return { kind: "refused", why };
+  if (isRateLimited(a)) return { kind: "retry", why: "rate-limit", retryAfterMs: rateLimitWaitMs(a, nowMs) ?? 6e4 };
+  if (a.status === null) return { kind: "retry", why: "network", retryAfterMs: null };
+  if (a.status >= 500) return { kind: "retry", why: "server", retryAfterMs: null };
+  if (a.status === 404 || a.status === 410) return { kind: "refused", why: "gone" };
+  return { kind: "refused", why: "other" };
+}
+var DEFAULT_RETRY = { baseMs: 3e4, maxDelayMs: 15 * 6e4, giveUpAfterMs: 6 * 36e5 };
+function nextTryAt(tries, firstFailedMs, nowMs, retryAfterMs, s) {
+  const backoff2 = Math.min(s.baseMs * 2 ** Math.max(tries - 1, 0), s.maxDelayMs);
+  const at = nowMs + Math.max(backoff2, retryAfterMs ?? 0);
+  return at - firstFailedMs > s.giveUpAfterMs ? null : at;
+}
+function retrySettings(env) {
+  const n = (v, d, min, max) => {
+    const x = Number(v);
+    return v !== void 0 && v !== "" && Number.isFinite(x) ? Math.min(Math.max(x, min), max) : d;
+  };
+  const baseMs = n(env.RETRY_BASE_SECONDS, DEFAULT_RETRY.baseMs / 1e3, 1, 600) * 1e3;
+  return { baseMs, maxDelayMs: Math.max(DEFAULT_RETRY.maxDelayMs, baseMs), giveUpAfterMs: n(env.RETRY_HOURS, DEFAULT_RETRY.giveUpAfterMs / 36e5, 1e-3, 48) * 36e5 };
+}
+
+// src/github/errors.ts
+function readAnswer(err) {
+  const e = err;
+  const status = typeof e?.status === "number" && e.status > 0 ? e.status : null;
+  const message = typeof e?.response?.data?.message === "string" && e.response.data.message || typeof e?.message === "string" && e.message || "unknown error";
+  const headers = {};
+  for (const [k, v] of Object.entries(e?.response?.headers ?? {})) headers[k.toLowerCase()] = v === void 0 || v === null ? void 0 : String(v);
+  return { status, message, headers };
+}
+var REFUSED_WORDS = {
+  "too-old": "GitHub refuses: the run was created over a month ago",
+  "cannot-retry": "GitHub refuses: this workflow run cannot be retried",
+  "not-current-attempt": "GitHub refuses: only jobs of the run's latest attempt can be re-run",
+  "no-permission": "GitHub refuses: the app lacks the Actions: write permission here",
+  gone: "GitHub answered 404: the run or job no longer exists",
+  other: ""
+};
+function describeAnswer(a, kind) {
+  switch (kind.kind) {
+    case "done":
+      return "GitHub accepted it";
+    case "already-running":
+      return "GitHub refuses: the workflow is already running";
+    case "refused":
+      return REFUSED_WORDS[kind.why] || `GitHub refused (HTTP ${a.status ?? "?"}): ${a.message.slice(0, 200)}`;
+    case "retry":
+      if (kind.why === "rate-limit") return "GitHub's rate limit was hit";
+      if (kind.why === "network") return `the call to GitHub failed: ${a.message.slice(0, 200)}`;
+      return `GitHub had an error (HTTP ${a.status})`;
+  }
+}
+function explainGitHubError(err, nowMs = Date.now()) {
+  const answer = readAnswer(err);
+  const kind = classifyAnswer(answer, nowMs);
+  return { status: answer.status, kind, refused: kind.kind !== "retry", message: describeAnswer(answer, kind) };
+}
 
 // src/policy/flaky-stats.ts
 init_ledger();
@@ -59219,7 +59314,7 @@ function renderStats(summary3, trips, top = 10) {
   return lines.join("\n");
 }
 
-// src/handlers/dashboard.ts
+// src/execute/dashboard.ts
 var LEASE_SECONDS = 60;
 var MAX_WORKFLOWS_COUNTED = 10;
 var WAIT_MS = 200;
@@ -59280,7 +59375,7 @@ async function updateDashboard(deps, gh, breakerAfter) {
   }
 }
 
-// src/handlers/ledger.ts
+// src/execute/ledger.ts
 function seconds(job) {
   const start = Date.parse(job.startedAt ?? "");
   const end = Date.parse(job.completedAt ?? "");
@@ -59346,17 +59441,9 @@ async function recordStayedRed(deps, gh, run2, allJobs, why, settings) {
 async function repoTrips(deps, repo, after) {
   return after > 0 ? trippedJobs(await deps.ledger.list(repo), after) : /* @__PURE__ */ new Map();
 }
-function tripsOf2(trips, workflow) {
-  return [...trips.values()].filter((t) => t.workflow === workflow);
-}
-async function checkBreaker(deps, gh, run2, jobs, trips, settings) {
-  const passed = passedTripped(run2.name, jobs.filter((j) => j.conclusion === "success").map((j) => j.name), trips);
-  if (passed.length > 0) {
-    const at = deps.now().getTime();
-    await record(deps, gh, passed.map((name) => entry(run2, "reset", name, at, { category: "any", evidence: `passed in run #${run2.runNumber}`, costSeconds: 0 })), settings);
-    for (const name of passed) trips.delete(jobKey(run2.name, name));
-  }
-  return breakerRefusal(run2.name, jobs.filter(isFailedJob).map((j) => j.name), trips, settings.breakerAfter);
+async function recordResets(deps, gh, run2, names, settings) {
+  const at = deps.now().getTime();
+  await record(deps, gh, names.map((name) => entry(run2, "reset", name, at, { category: "any", evidence: `passed in run #${run2.runNumber}`, costSeconds: 0 })), settings);
 }
 async function resetBreaker(deps, gh, job, by, settings) {
   const repo = `${gh.owner}/${gh.repo}`;
@@ -59368,6 +59455,287 @@ async function resetBreaker(deps, gh, job, by, settings) {
   });
   await record(deps, gh, entries, settings);
   return trips;
+}
+
+// src/facts/gather.ts
+var MAX_EVIDENCE_READS = 20;
+async function gatherAndDecide(start, sources) {
+  const facts = { ...start };
+  const evidence = new Map(start.evidence ?? []);
+  facts.evidence = evidence;
+  const reads = [];
+  for (; ; ) {
+    const d = decide(facts);
+    if (d.kind !== "need") return { plan: d, facts, reads };
+    switch (d.what) {
+      case "trips":
+        facts.trips = await sources.trips();
+        break;
+      case "jobs":
+        facts.jobs = await sources.jobs();
+        break;
+      case "current":
+        facts.current = await sources.current();
+        break;
+      case "pull-head":
+        facts.pullHead = await sources.pullHead();
+        break;
+      case "infra-failures":
+        facts.infraFailures = await sources.infraFailures();
+        break;
+      case "budget":
+        facts.budget = await sources.budget();
+        break;
+      case "annotations":
+      case "log": {
+        const known = { ...evidence.get(d.job.id) ?? {} };
+        const within = reads.length < MAX_EVIDENCE_READS;
+        if (d.what === "annotations") known.annotations = within ? await sources.annotations(d.job) : null;
+        else known.log = within ? await sources.log(d.job) : null;
+        evidence.set(d.job.id, known);
+        if (within) reads.push({ jobId: d.job.id, what: d.what, found: (d.what === "annotations" ? known.annotations : known.log) != null });
+        break;
+      }
+    }
+  }
+}
+
+// src/facts/pacing.ts
+var windowOf = (now, s) => Math.floor(now / s.windowMs);
+var hourOf = (now) => Math.floor(now / 36e5);
+function countInfraFailure(store, hold, now, installationId) {
+  return store.incr(keys.storm(installationId, windowOf(now, hold)), Math.ceil(hold.windowMs * 2 / 1e3));
+}
+async function infraFailures(store, hold, now, installationId) {
+  return Number(await store.get(keys.storm(installationId, windowOf(now, hold)))) || 0;
+}
+async function spendBudget(store, now, repo, sha) {
+  const repoHour = await store.incr(keys.budgetHour(repo, hourOf(now)), 2 * 3600);
+  const commit = await store.incr(keys.budgetCommit(repo, sha), TTL.remember);
+  return { repoHour, commit };
+}
+async function peekBudget(store, now, repo, sha, extra) {
+  const repoHour = Number(await store.get(keys.budgetHour(repo, hourOf(now)))) || 0;
+  const commit = Number(await store.get(keys.budgetCommit(repo, sha))) || 0;
+  return { repoHour: repoHour + extra, commit: commit + extra };
+}
+
+// src/facts/sources.ts
+function githubSources(o) {
+  const repo = `${o.gh.owner}/${o.gh.repo}`;
+  return {
+    trips: async () => o.ledger && o.breakerAfter > 0 ? trippedJobs(await o.ledger.list(repo), o.breakerAfter) : /* @__PURE__ */ new Map(),
+    jobs: () => o.gh.listJobs(o.run.id),
+    annotations: (job) => o.gh.listAnnotations(job.id),
+    log: (job) => o.gh.jobLogTail(job.id, LOG_TAIL_BYTES),
+    current: () => o.gh.getRun(o.run.id),
+    pullHead: () => currentPullHead(o.gh, o.run),
+    infraFailures: async () => {
+      if (!o.store || o.installationId === null) return 0;
+      const now = o.now().getTime();
+      return o.mode === "count" ? countInfraFailure(o.store, o.hold, now, o.installationId) : await infraFailures(o.store, o.hold, now, o.installationId) + 1;
+    },
+    budget: async () => {
+      if (!o.store) return { repoHour: 1, commit: 1 };
+      const now = o.now().getTime();
+      if (o.mode === "count" && !o.spent) return spendBudget(o.store, now, repo, o.run.headSha);
+      return peekBudget(o.store, now, repo, o.run.headSha, o.spent ? 0 : 1);
+    }
+  };
+}
+
+// src/execute/rerun-call.ts
+async function requestRerun(gh, store, target, o) {
+  if (o.dryRun) return { ok: true };
+  try {
+    if (target.job) await gh.rerunJob(target.job.id, target.debug);
+    else await gh.rerunFailedJobs(target.run.id, target.debug);
+  } catch (err) {
+    return { ok: false, error: explainGitHubError(err, o.now) };
+  }
+  await rememberRerun(store, `${gh.owner}/${gh.repo}`, target.run.id, o.evidence);
+  return { ok: true };
+}
+async function executeActions(gh, store, actions, o) {
+  const results = [];
+  for (const action of actions) {
+    const target = action.kind === "rerun-failed" ? { run: action.run, debug: action.debug } : { run: action.run, job: action.job, debug: action.debug };
+    const result = await requestRerun(gh, store, target, o);
+    results.push(result.ok ? { action, ok: true } : { action, ok: false, error: result.error });
+  }
+  return results;
+}
+
+// src/execute/carry-out.ts
+var NO_BODY = { jobs: null, verdicts: [], attempt: 0, maxAttempts: 0, why: "", evidence: { category: "any", evidence: "" }, resets: [] };
+function decisionStart(deps, run2, config2, work, installationId) {
+  const canSchedule = Boolean(deps.schedule) && installationId !== null;
+  const prejudged = work?.judged ? { maxAttempts: work.maxAttempts, why: work.why, infrastructure: work.infrastructure ?? false, evidence: work.evidence ?? { category: "any", evidence: work.why } } : void 0;
+  return { run: run2, config: config2, now: deps.now(), delayWaited: work?.delayWaited ?? false, prejudged, holds: work?.holds ?? 0, promised: work !== null, canSchedule, hold: deps.hold };
+}
+async function decideAndCarryOut(x, start) {
+  const { deps, gh, run: run2 } = x;
+  try {
+    const ownRerun = await deps.store.get(keys.rerunIntent(`${gh.owner}/${gh.repo}`, run2.id, run2.runAttempt)) !== null;
+    const sources = githubSources({
+      gh,
+      run: run2,
+      ledger: deps.ledger,
+      breakerAfter: x.config?.breaker.after ?? 0,
+      store: deps.store,
+      hold: deps.hold,
+      installationId: x.installationId,
+      now: deps.now,
+      // Due work's failure was counted toward an outage when it was first decided on.
+      mode: x.work ? "look" : "count",
+      spent: x.work?.spent
+    });
+    const { plan } = await gatherAndDecide({ ...start, ownRerun }, sources);
+    await carryOut(plan, x);
+  } catch (err) {
+    const error = explainGitHubError(err, deps.now().getTime());
+    if (error.kind.kind !== "retry" || !deps.schedule || x.installationId === null) throw err;
+    await retryLater(x, error);
+  }
+}
+async function carryOut(plan, x) {
+  const { deps, run: run2 } = x;
+  const repo = `${x.gh.owner}/${x.gh.repo}`;
+  if (plan.kind === "nothing") {
+    x.log.info({ repo, run: run2.id, why: plan.why }, "no automatic re-run");
+    return;
+  }
+  const settings = ledgerSettings(x.config);
+  if (plan.resets.length > 0) await recordResets(deps, x.gh, run2, plan.resets, settings);
+  const dryRun = x.config?.auto["dry-run"] ?? false;
+  const report = (outcome) => writeCheckRun(x.gh, deps.store, run2, outcome, plan.jobs, plan.verdicts);
+  switch (plan.kind) {
+    case "refuse":
+      return refuse(x, plan, plan.configErrors ? { kind: "config-invalid", errors: plan.configErrors } : { kind: "refused", refusal: plan.refusal });
+    case "rerun-at": {
+      await schedule(x, { ...plan }, plan.at, { holds: plan.holds, tries: 0, firstFailedAt: void 0, delayWaited: true, judged: true });
+      if (plan.for === "hold") deps.metrics.held.inc();
+      x.log.info({ repo, run: run2.id, at: plan.at.toISOString(), for: plan.for, dryRun }, plan.for === "hold" ? "re-run held for an outage" : "re-run scheduled");
+      const windowMinutes = Math.round(deps.hold.windowMs / 6e4);
+      await report(
+        plan.for === "hold" ? { kind: "held", at: plan.at, attempt: plan.attempt, maxAttempts: plan.maxAttempts, failures: plan.failures, windowMinutes, dryRun } : { kind: "scheduled", at: plan.at, attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun }
+      );
+      return;
+    }
+    case "rerun-now": {
+      if (!plan.made) {
+        if (!dryRun) await deps.store.set(keys.rerunIntent(repo, run2.id, run2.runAttempt), "1", TTL.claim);
+        const result = await requestRerun(x.gh, deps.store, { run: run2, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence });
+        if (!result.ok) return answered(x, plan, result.error);
+      } else {
+        await rememberRerun(deps.store, repo, run2.id, plan.evidence);
+      }
+      await x.claim.accepted();
+      x.log.info({ repo, run: run2.id, attempt: plan.attempt, dryRun, made: plan.made }, "re-ran failed jobs");
+      deps.metrics.countRerun("auto", true, dryRun);
+      await report({ kind: "rerun", trigger: "auto", attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun });
+      return;
+    }
+  }
+}
+async function answered(x, plan, error) {
+  const repo = `${x.gh.owner}/${x.gh.repo}`;
+  if (error.kind.kind === "already-running") {
+    return refuse(x, plan, { kind: "refused", refusal: { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" } });
+  }
+  if (error.kind.kind === "retry") return retryLater(x, error, plan);
+  x.log.error({ repo, run: x.run.id, status: error.status }, `re-run refused: ${error.message}`);
+  x.deps.metrics.countRerun("auto", false, false);
+  await writeCheckRun(x.gh, x.deps.store, x.run, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts);
+}
+async function retryLater(x, error, plan = NO_BODY) {
+  const { deps, run: run2 } = x;
+  const repo = `${x.gh.owner}/${x.gh.repo}`;
+  const now = deps.now().getTime();
+  const rateLimited = error.kind.kind === "retry" && error.kind.why === "rate-limit";
+  const retryAfterMs = error.kind.kind === "retry" ? error.kind.retryAfterMs : null;
+  const attempt = plan.attempt || run2.runAttempt + 1;
+  const maxAttempts2 = plan.maxAttempts || x.work?.maxAttempts || x.config?.auto["max-attempts"] || attempt;
+  deps.metrics.countRerun("auto", false, false);
+  if (!deps.schedule) {
+    await x.claim.retryable();
+    await writeCheckRun(x.gh, deps.store, run2, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts).catch(() => 0);
+    return;
+  }
+  const tries = (x.work?.tries ?? 0) + 1;
+  const firstFailedAt = x.work?.firstFailedAt ?? now;
+  const at = nextTryAt(tries, firstFailedAt, now, retryAfterMs, deps.retry);
+  if (at === null) {
+    const hours = Math.round((now - firstFailedAt) / 36e5 * 10) / 10;
+    x.log.error({ repo, run: run2.id, tries, status: error.status }, `gave up re-running after GitHub failed ${tries} times: ${error.message}`);
+    deps.metrics.gaveUp.inc();
+    await writeCheckRun(x.gh, deps.store, run2, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan.jobs, plan.verdicts);
+    return;
+  }
+  deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
+  if (rateLimited && x.installationId !== null) await deps.park?.(x.installationId, at);
+  const spent = x.work?.spent || plan.attempt > 0;
+  const judged = plan.attempt > 0 || (x.work?.judged ?? false);
+  const delayWaited = plan.attempt > 0 || (x.work?.delayWaited ?? false);
+  await schedule(x, { ...plan, attempt, maxAttempts: maxAttempts2 }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  x.log.info({ repo, run: run2.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
+  const problem2 = error.status ? `GitHub answered ${error.status}` : error.message;
+  await writeCheckRun(
+    x.gh,
+    deps.store,
+    run2,
+    { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts: maxAttempts2, since: new Date(firstFailedAt) },
+    plan.jobs,
+    plan.verdicts
+  ).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
+}
+async function schedule(x, plan, at, o) {
+  const { deps, run: run2 } = x;
+  if (!deps.schedule || x.installationId === null) throw new Error("no queue to schedule a re-run on");
+  const infrastructure = plan.verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
+  const work = {
+    kind: "rerun",
+    installationId: x.installationId,
+    owner: x.gh.owner,
+    repo: x.gh.repo,
+    runId: run2.id,
+    runAttempt: run2.runAttempt,
+    maxAttempts: plan.maxAttempts || x.work?.maxAttempts || 1,
+    why: plan.why || x.work?.why || "",
+    holds: o.holds,
+    infrastructure: plan.verdicts.length > 0 ? infrastructure : x.work?.infrastructure ?? false,
+    evidence: plan.verdicts.length > 0 ? plan.evidence : x.work?.evidence ?? plan.evidence,
+    delayWaited: o.delayWaited,
+    judged: o.judged,
+    tries: o.tries,
+    firstFailedAt: o.firstFailedAt,
+    spent: o.spent,
+    run: x.work?.run ?? run2
+  };
+  await deps.schedule(work, Math.max(at.getTime() - deps.now().getTime(), 0));
+  if (x.work) await x.claim.retryable();
+}
+async function refuse(x, plan, outcome) {
+  const { deps, gh, run: run2 } = x;
+  const repo = `${gh.owner}/${gh.repo}`;
+  const reason = outcome.kind === "refused" ? outcome.refusal.reason : "config-invalid";
+  x.log.info({ repo, run: run2.id, reason }, "automatic re-run refused");
+  deps.metrics.refusals.inc({ reason });
+  await writeCheckRun(gh, deps.store, run2, outcome, plan.jobs, plan.verdicts);
+  if (reason !== "max-attempts" && reason !== "real-failure") return;
+  const why = run2.runAttempt > 1 ? await rerunEvidence(deps.store, repo, run2.id) : null;
+  if (!why) return;
+  await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, ledgerSettings(x.config));
+  if (reason === "max-attempts" && x.config?.auto.notify === "pr-comment") {
+    await commentOnPulls(
+      gh,
+      run2,
+      `${mdLink(`${run2.name} #${run2.runNumber}`, run2.htmlUrl)} failed on all ${run2.runAttempt} attempts; rerun-bot will not re-run it again: the failure looks real.`
+    );
+  }
+}
+async function commentOnPulls(gh, run2, body) {
+  for (const number of run2.pullRequests.slice(0, 3)) await gh.createComment(number, body);
 }
 
 // src/handlers/workflow-run.ts
@@ -59388,137 +59756,22 @@ async function onFailedRun(context, deps, run2) {
   const { owner, repo } = context.repo();
   const fullName = `${owner}/${repo}`;
   const loaded = await deps.configs.load(context.octokit, owner, repo);
+  if (loaded.kind === "invalid") context.log.warn({ repo: fullName, errors: loaded.errors }, "invalid .github/rerun.yml: no automatic re-run");
+  const installationId = context.payload.installation?.id ?? null;
+  const start = decisionStart(deps, run2, loaded, null, installationId);
+  const first = decide(start);
+  if (first.kind === "nothing") {
+    context.log.debug({ repo: fullName, run: run2.id, why: first.why }, "no automatic re-run");
+    return;
+  }
   const gh = gitHubClient(context.octokit, owner, repo);
-  const claimKey = keys.autoEvent(fullName, run2.id, run2.runAttempt);
-  if (loaded.kind === "invalid") {
-    context.log.warn({ repo: fullName, errors: loaded.errors }, "invalid .github/rerun.yml: no automatic re-run");
-    deps.metrics.refusals.inc({ reason: "config-invalid" });
-    await withClaim(
-      deps.store,
-      claimKey,
-      context.id,
-      () => writeCheckRun(gh, deps.store, run2, { kind: "config-invalid", errors: loaded.errors }).then(() => {
-      })
-    );
-    return;
-  }
-  const auto = loaded.config.auto;
-  const screen = screenRun(run2, auto, deps.now());
-  if (screen.kind === "ignore") {
-    context.log.debug({ repo: fullName, run: run2.id, why: screen.why }, "no automatic re-run");
-    return;
-  }
-  const settings = ledgerSettings(loaded.config);
-  const fresh = await withClaim(deps.store, claimKey, context.id, async (claim) => {
-    if (screen.kind === "refuse") return refuse(context, deps, gh, run2, auto, screen.refusal, null, [], settings);
-    let jobs = null;
-    let why = "no rule asks about jobs, so every failure counts as a flake";
-    let maxAttempts2 = auto["max-attempts"];
-    let verdicts = [];
-    let deciding = screen.rules;
-    const stale = (why2) => context.log.info({ repo: fullName, run: run2.id, why: why2 }, "stale delivery: no re-run");
-    const trips = await repoTrips(deps, fullName, settings.breakerAfter);
-    if (screen.needJobs || tripsOf2(trips, run2.name).length > 0) {
-      jobs = await gh.listJobs(run2.id);
-      const atNow = checkStillWanted(run2, { runAttempt: Math.max(run2.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1)), status: "completed" }, null);
-      if (atNow.kind === "stale") return stale(atNow.why);
-      const broken = await checkBreaker(deps, gh, run2, jobs, trips, settings);
-      if (broken) return refuse(context, deps, gh, run2, auto, broken, jobs, [], settings);
-    }
-    if (screen.needJobs && jobs) {
-      const verdict = await judgeWithEvidence(gh, run2, jobs, screen.rules, auto);
-      verdicts = verdict.verdicts;
-      if (verdict.kind === "refuse") return refuse(context, deps, gh, run2, auto, verdict.refusal, jobs, verdicts, settings);
-      ({ why, maxAttempts: maxAttempts2 } = verdict);
-      deciding = verdict.verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
-    }
-    const current = jobs ? null : await gh.getRun(run2.id);
-    const pullHead = await currentPullHead(gh, run2);
-    const still = checkStillWanted(run2, current, pullHead);
-    if (still.kind === "stale") return stale(still.why);
-    if (still.kind === "refuse") return refuse(context, deps, gh, run2, auto, still.refusal, jobs, verdicts, settings);
-    const installationId = context.payload.installation?.id;
-    const schedule = auto["dry-run"] ? void 0 : deps.schedule;
-    if (installationId && schedule) {
-      const infrastructure = verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
-      const delayMs = rerunDelayMs(deciding, run2.runAttempt);
-      const work = { kind: "rerun", installationId, owner, repo, runId: run2.id, runAttempt: run2.runAttempt, maxAttempts: maxAttempts2, why, infrastructure, evidence: evidenceOf(verdicts, why) };
-      const failures = infrastructure ? await countInfraFailure(deps, installationId) : 0;
-      const holdMs = holdDelayMs(failures, 0, deps.hold);
-      if (holdMs > 0) {
-        const at = await holdRerun({ ...deps, schedule }, gh, run2, { ...work, holds: 1 }, Math.max(holdMs, delayMs), failures, jobs, verdicts);
-        context.log.info({ repo: fullName, run: run2.id, failures, at: at.toISOString() }, "re-run held for an outage");
-        return;
-      }
-      if (delayMs > 0) {
-        await schedule(work, delayMs);
-        const at = new Date(deps.now().getTime() + delayMs);
-        context.log.info({ repo: fullName, run: run2.id, at: at.toISOString() }, "re-run scheduled");
-        await writeCheckRun(gh, deps.store, run2, { kind: "scheduled", at, attempt: run2.runAttempt + 1, maxAttempts: maxAttempts2, why }, jobs, verdicts);
-        return;
-      }
-    }
-    await rerun(context, deps, gh, claim, run2, auto, { jobs, verdicts, why, maxAttempts: maxAttempts2 }, settings);
-  });
-  if (!fresh) context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt }, "duplicate workflow_run event ignored");
-}
-function evidenceOf(verdicts, why) {
-  const flakes = verdicts.flatMap((v) => v.kind === "flake" ? [v] : []);
-  if (flakes.length === 0) return { category: "any", evidence: why };
-  const jobs = Object.fromEntries(flakes.map((v) => [v.job.name, [v.category, `${v.evidence} (${v.rule.label})`]]));
-  const first = flakes.find((v) => v.category === "infrastructure") ?? flakes[0];
-  return { category: first.category, evidence: `${first.evidence} (${first.rule.label})`, jobs };
-}
-async function rerun(context, deps, gh, claim, run2, auto, d, settings) {
-  const fullName = `${gh.owner}/${gh.repo}`;
-  const dryRun = auto["dry-run"];
-  const spent = dryRun ? null : await spendBudget(deps, fullName, run2.headSha, auto.budget);
-  if (spent) return refuse(context, deps, gh, run2, auto, spent, d.jobs, d.verdicts, settings);
-  try {
-    if (!dryRun) await gh.rerunFailedJobs(run2.id, false);
-  } catch (err) {
-    const explained = explainGitHubError(err);
-    const first = alreadyRunning(explained.message);
-    if (first) return refuse(context, deps, gh, run2, auto, first, d.jobs, d.verdicts, settings);
-    context.log.error({ repo: fullName, run: run2.id, status: explained.status }, `re-run failed: ${explained.message}`);
-    if (!explained.refused) await claim.retryable();
-    deps.metrics.countRerun("auto", false, dryRun);
-    await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message: explained.message }, d.jobs, d.verdicts);
-    return;
-  }
-  await claim.accepted();
-  context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt + 1, dryRun }, "re-ran failed jobs");
-  if (!dryRun) await rememberRerun(deps.store, fullName, run2.id, evidenceOf(d.verdicts, d.why));
-  deps.metrics.countRerun("auto", true, dryRun);
-  await writeCheckRun(
-    gh,
+  const fresh = await withClaim(
     deps.store,
-    run2,
-    { kind: "rerun", trigger: "auto", attempt: run2.runAttempt + 1, maxAttempts: d.maxAttempts, why: d.why, dryRun },
-    d.jobs,
-    d.verdicts
+    keys.autoEvent(fullName, run2.id, run2.runAttempt),
+    context.id,
+    (claim) => decideAndCarryOut({ deps, gh, run: run2, installationId, claim, log: context.log, config: loaded.kind === "ok" ? loaded.config : null, work: null }, start)
   );
-}
-async function refuse(context, deps, gh, run2, auto, refusal, jobs, verdicts, settings) {
-  const fullName = `${gh.owner}/${gh.repo}`;
-  context.log.info({ repo: fullName, run: run2.id, reason: refusal.reason }, "automatic re-run refused");
-  deps.metrics.refusals.inc({ reason: refusal.reason });
-  await writeCheckRun(gh, deps.store, run2, { kind: "refused", refusal }, jobs, verdicts);
-  const gaveUp = refusal.reason === "max-attempts" || refusal.reason === "real-failure";
-  const why = gaveUp && run2.runAttempt > 1 ? await rerunEvidence(deps.store, fullName, run2.id) : null;
-  if (why) await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, settings);
-  if (refusal.reason === "max-attempts" && auto.notify === "pr-comment") {
-    if (why) {
-      await commentOnPulls(
-        gh,
-        run2,
-        `${mdLink(`${run2.name} #${run2.runNumber}`, run2.htmlUrl)} failed on all ${run2.runAttempt} attempts; rerun-bot will not re-run it again: the failure looks real.`
-      );
-    }
-  }
-}
-async function commentOnPulls(gh, run2, body) {
-  for (const number of run2.pullRequests.slice(0, 3)) await gh.createComment(number, body);
+  if (!fresh) context.log.info({ repo: fullName, run: run2.id, attempt: run2.runAttempt }, "duplicate workflow_run event ignored");
 }
 async function onPassedRerun(context, deps, run2) {
   const { owner, repo } = context.repo();
@@ -59888,24 +60141,6 @@ function renderConfigInvalid(errors) {
 ${errors.slice(0, 20).map((e) => `- ${mdText(e)}`).join("\n")}`;
 }
 
-// src/handlers/execute.ts
-async function executeActions(gh, store, actions, dryRun = false) {
-  const results = [];
-  for (const action of actions) {
-    try {
-      if (!dryRun) {
-        if (action.kind === "rerun-failed") await gh.rerunFailedJobs(action.run.id, action.debug);
-        else await gh.rerunJob(action.job.id, action.debug);
-        await rememberRerun(store, `${gh.owner}/${gh.repo}`, action.run.id);
-      }
-      results.push({ action, ok: true });
-    } catch (err) {
-      results.push({ action, ok: false, error: explainGitHubError(err) });
-    }
-  }
-  return results;
-}
-
 // src/handlers/issue-comment.ts
 var MAX_RUNS_WITH_JOBS = 20;
 var MAX_SUITES_REREQUESTED = 10;
@@ -59935,6 +60170,7 @@ async function handleIssueComment(context, deps) {
     await react("eyes");
     if (loaded.kind === "invalid") {
       await reply(renderConfigInvalid(loaded.errors));
+      await react("confused");
       return;
     }
     const config2 = loaded.config.commands;
@@ -59952,6 +60188,7 @@ async function handleIssueComment(context, deps) {
           context.log.info({ repo: fullName, user: login, needed: config2.permission }, "command refused: permission");
           deps.metrics.refusals.inc({ reason: "permission" });
           await reply(renderPermissionRefusal(login, config2.permission, effectiveRole(permission)));
+          await react("confused");
           return;
         }
         asker = { kind: "author", budget: config2["author-budget"] };
@@ -59973,6 +60210,7 @@ async function handleIssueComment(context, deps) {
       context.log.error({ repo: fullName, status: explained.status }, `command failed: ${explained.message}`);
       if (!explained.refused) await claim.retryable();
       await reply(`Could not carry out the command: ${mdText(explained.message)}.`);
+      await react("confused");
     }
   });
 }
@@ -60024,7 +60262,7 @@ async function runCommands(gh, deps, pullNumber, commands, o) {
   const acted = /* @__PURE__ */ new Set();
   const outcomes = [];
   let asked = 0;
-  let rerun2 = 0;
+  let rerun = 0;
   let refused = 0;
   for (const command of commands) {
     const plan = planCommand(command, runs, deps.now(), jobsByRun);
@@ -60049,10 +60287,10 @@ async function runCommands(gh, deps, pullNumber, commands, o) {
       } else allowed.push(action);
     }
     asked += fresh.length;
-    const results = await executeActions(gh, deps.store, allowed, o.dryRun);
+    const results = await executeActions(gh, deps.store, allowed, { dryRun: o.dryRun, now: deps.now().getTime() });
     if (results.some((r) => r.ok)) await o.claim.accepted();
     for (const r of results) deps.metrics.countRerun("command", r.ok, o.dryRun);
-    rerun2 += results.filter((r) => r.ok).length;
+    rerun += results.filter((r) => r.ok).length;
     outcomes.push({ command, plan, results });
   }
   let rerequested = [];
@@ -60062,10 +60300,10 @@ async function runCommands(gh, deps, pullNumber, commands, o) {
     } else {
       rerequested = await rerequestApps(gh, sha, o.config["rerequest-apps"], o.dryRun);
       asked += rerequested.length;
-      rerun2 += rerequested.filter((r) => r.ok).length;
+      rerun += rerequested.filter((r) => r.ok).length;
     }
   }
-  return { outcomes, rerequested, asked, rerun: rerun2, refused, jobNames: wantsHelp ? failedJobNames(runs, jobsByRun) : null };
+  return { outcomes, rerequested, asked, rerun, refused, jobNames: wantsHelp ? failedJobNames(runs, jobsByRun) : null };
 }
 async function rerequestApps(gh, sha, slugs, dryRun) {
   const suites = (await gh.listCheckSuites(sha)).filter(
@@ -60111,7 +60349,7 @@ async function handleCheckRun(context, deps) {
     let outcome;
     if (plan.kind === "refuse") outcome = { kind: "refused", refusal: plan.refusal };
     else {
-      const [result] = await executeActions(gh, deps.store, [plan.action], dryRun);
+      const [result] = await executeActions(gh, deps.store, [plan.action], { dryRun, now: deps.now().getTime() });
       if (result.ok) {
         await claim.accepted();
         outcome = { kind: "rerun", trigger: "button", by: sender.login, attempt: run2.runAttempt + 1, why: "a maintainer asked for it", dryRun };
@@ -60258,7 +60496,7 @@ function toRedeliver(deliveries, since) {
   return [...picked.values()].slice(0, MAX_REDELIVERIES);
 }
 
-// src/handlers/recovery.ts
+// src/intake/recovery.ts
 async function recoverDeliveries(octokit, deps, lookbackMs) {
   const now = deps.now().getTime();
   if (!await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`)) return 0;
@@ -60299,60 +60537,36 @@ function deliveryFacts(d) {
   };
 }
 
-// src/handlers/scheduled-rerun.ts
-async function runScheduledRerun(octokit, deps, work) {
+// src/handlers/rerun-due.ts
+async function handleDueRerun(octokit, deps, work) {
   const gh = gitHubClient(octokit, work.owner, work.repo);
   const fullName = `${work.owner}/${work.repo}`;
   const owner = `scheduled:${work.runId}:${work.runAttempt}`;
   await withClaim(deps.store, keys.scheduledRerun(fullName, work.runId, work.runAttempt), owner, async (claim) => {
-    const run2 = await gh.getRun(work.runId);
-    const refuse2 = (refusal) => {
-      deps.metrics.refusals.inc({ reason: refusal.reason });
-      return writeCheckRun(gh, deps.store, run2, { kind: "refused", refusal }).then(() => {
-      });
-    };
-    if (run2.runAttempt !== work.runAttempt || run2.status !== "completed" || !isFailedRun(run2)) {
-      return refuse2({
-        reason: "no-longer-needed",
-        message: `while the re-run waited, the run ${run2.runAttempt !== work.runAttempt ? `was re-run (it is at attempt ${run2.runAttempt})` : run2.status !== "completed" ? "started again" : `ended ${run2.conclusion ?? "without a conclusion"}`}`
-      });
-    }
-    const holds = work.holds ?? 0;
-    const schedule = deps.schedule;
-    if (work.infrastructure && schedule && holds > 0) {
-      const failures = await infraFailures(deps, work.installationId);
-      const holdMs = holdDelayMs(failures, holds, deps.hold);
-      if (holdMs > 0) {
-        await claim.retryable();
-        await holdRerun({ ...deps, schedule }, gh, run2, { ...work, holds: holds + 1 }, holdMs, failures);
-        return;
-      }
-    }
-    const pullHead = await currentPullHead(gh, run2);
-    const still = checkStillWanted(run2, null, pullHead);
-    if (still.kind === "refuse") return refuse2(still.refusal);
-    const budget = await deps.configs.load(octokit, work.owner, work.repo);
-    const spent = budget.kind === "ok" ? await spendBudget(deps, fullName, run2.headSha, budget.config.auto.budget) : null;
-    if (spent) return refuse2(spent);
+    const base = { deps, gh, installationId: work.installationId, claim, log: logOf(deps), work };
+    let fresh;
     try {
-      await gh.rerunFailedJobs(run2.id, false);
+      fresh = await gh.getRun(work.runId);
     } catch (err) {
-      const explained = explainGitHubError(err);
-      const first = alreadyRunning(explained.message);
-      if (first) return refuse2(first);
-      if (!explained.refused) throw err;
-      deps.metrics.countRerun("auto", false, false);
-      await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message: explained.message });
-      return;
+      const error = explainGitHubError(err, deps.now().getTime());
+      if (error.kind.kind !== "retry" || !work.run) throw err;
+      return retryLater({ ...base, run: work.run, config: null }, error);
     }
-    await claim.accepted();
-    await rememberRerun(deps.store, fullName, run2.id, work.evidence ?? { category: work.infrastructure ? "infrastructure" : "any", evidence: work.why });
-    deps.metrics.countRerun("auto", true, false);
-    await writeCheckRun(gh, deps.store, run2, { kind: "rerun", trigger: "auto", attempt: run2.runAttempt + 1, maxAttempts: work.maxAttempts, why: work.why });
+    const loaded = await deps.configs.load(octokit, work.owner, work.repo);
+    const run2 = work.run ?? { ...fresh, runAttempt: work.runAttempt };
+    const x = { ...base, run: run2, config: loaded.kind === "ok" ? loaded.config : null };
+    const start = decisionStart(deps, run2, loaded, work, work.installationId);
+    await decideAndCarryOut(x, { ...start, current: fresh });
   });
 }
+function logOf(deps) {
+  return {
+    info: (obj, msg) => deps.log?.info?.(obj, msg),
+    error: (obj, msg) => deps.log?.error?.(obj, msg) ?? deps.log?.warn(obj, msg)
+  };
+}
 
-// src/handlers/prefilter.ts
+// src/intake/prefilter.ts
 function mayNeedAction(name, payload, appId) {
   if (typeof payload !== "object" || payload === null) return false;
   switch (name) {
@@ -60483,6 +60697,17 @@ var Metrics = class {
   held = new import_prom_client.Counter({
     name: "rerunbot_held_total",
     help: "Re-runs of infrastructure failures held during an outage (each hold counted).",
+    registers: [this.registry]
+  });
+  retries = new import_prom_client.Counter({
+    name: "rerunbot_rerun_retries_total",
+    help: "Automatic re-runs asked for again later because GitHub failed or rate-limited (each try counted), by why.",
+    labelNames: ["why"],
+    registers: [this.registry]
+  });
+  gaveUp = new import_prom_client.Counter({
+    name: "rerunbot_reruns_given_up_total",
+    help: "Automatic re-runs given up after GitHub kept failing past the retry bound (RETRY_HOURS).",
     registers: [this.registry]
   });
   redeliveries = new import_prom_client.Counter({
@@ -61414,7 +61639,8 @@ function rerunBot(options2 = {}) {
       now,
       random,
       metrics: options2.metrics ?? new Metrics(),
-      hold: options2.hold ?? holdSettings(process.env)
+      hold: options2.hold ?? holdSettings(process.env),
+      retry: options2.retry ?? retrySettings(process.env)
     };
     const { metrics } = deps;
     try {
@@ -61436,7 +61662,8 @@ function rerunBot(options2 = {}) {
       }
     };
     const queue = options2.queue ?? null;
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
+    if (queue?.park) deps.park = (installationId, untilMs) => queue.park(installationId, untilMs);
+    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
@@ -61447,7 +61674,7 @@ function rerunBot(options2 = {}) {
       metrics.observeQueue(() => queue.depth());
       queue.start(async (work) => {
         if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
-        else await runScheduledRerun(await app.auth(work.installationId), deps, work);
+        else await handleDueRerun(await app.auth(work.installationId), deps, work);
       });
     }
     if (options2.recovery) {
