@@ -58172,13 +58172,14 @@ function gitHubClient(octokit, owner, repo) {
       }
       return runs;
     },
-    // The executor (execute/carry-out.ts) is the one that asks a re-run again, with backoff and a
-    // report: Octokit's quick retries would hold the installation's write gate for seconds instead.
-    async rerunFailedJobs(runId, debug) {
-      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...debug ? { enable_debug_logging: true } : {}, request: NO_QUICK_RETRY });
+    // With a queue, the executor (execute/carry-out.ts) is the one that asks a re-run again, with
+    // backoff and a report: Octokit's quick retries would hold the installation's write gate for
+    // seconds. Without one (inline, the Action, a person waiting), the quick retries stay.
+    async rerunFailedJobs(runId, debug, quickRetries = true) {
+      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...debug ? { enable_debug_logging: true } : {}, ...quickRetries ? {} : { request: NO_QUICK_RETRY } });
     },
-    async rerunJob(jobId, debug) {
-      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...debug ? { enable_debug_logging: true } : {}, request: NO_QUICK_RETRY });
+    async rerunJob(jobId, debug, quickRetries = true) {
+      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...debug ? { enable_debug_logging: true } : {}, ...quickRetries ? {} : { request: NO_QUICK_RETRY } });
     },
     async getPermission(username) {
       try {
@@ -59547,9 +59548,10 @@ function githubSources(o) {
 // src/execute/rerun-call.ts
 async function requestRerun(gh, store, target, o) {
   if (o.dryRun) return { ok: true };
+  const quick = !o.asksAgainLater;
   try {
-    if (target.job) await gh.rerunJob(target.job.id, target.debug);
-    else await gh.rerunFailedJobs(target.run.id, target.debug);
+    if (target.job) await gh.rerunJob(target.job.id, target.debug, quick);
+    else await gh.rerunFailedJobs(target.run.id, target.debug, quick);
   } catch (err) {
     return { ok: false, error: explainGitHubError(err, o.now) };
   }
@@ -59625,7 +59627,7 @@ async function carryOut(plan, x) {
     case "rerun-now": {
       if (!plan.made) {
         if (!dryRun) await deps.store.set(keys.rerunIntent(repo, run2.id, run2.runAttempt), "1", TTL.claim);
-        const result = await requestRerun(x.gh, deps.store, { run: run2, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence });
+        const result = await requestRerun(x.gh, deps.store, { run: run2, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence, asksAgainLater: Boolean(deps.schedule) });
         if (!result.ok) return answered(x, plan, result.error);
       } else {
         await rememberRerun(deps.store, repo, run2.id, plan.evidence);

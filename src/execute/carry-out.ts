@@ -123,7 +123,7 @@ export async function carryOut(plan: Plan, x: AutoRun): Promise<void> {
         // Marked before the call: after a crash between the call and the report, the next try
         // sees that GitHub's new attempt is the bot's own (DecisionFacts.ownRerun), not someone else's.
         if (!dryRun) await deps.store.set(keys.rerunIntent(repo, run.id, run.runAttempt), "1", TTL.claim);
-        const result = await requestRerun(x.gh, deps.store, { run, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence });
+        const result = await requestRerun(x.gh, deps.store, { run, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence, asksAgainLater: Boolean(deps.schedule) });
         if (!result.ok) return answered(x, plan, result.error);
       } else {
         await rememberRerun(deps.store, repo, run.id, plan.evidence);

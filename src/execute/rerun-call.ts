@@ -25,12 +25,13 @@ export async function requestRerun(
   gh: GitHubClient,
   store: Store,
   target: RerunTarget,
-  o: { dryRun: boolean; now: number; evidence?: RerunEvidence },
+  o: { dryRun: boolean; now: number; evidence?: RerunEvidence; asksAgainLater?: boolean },
 ): Promise<CallResult> {
   if (o.dryRun) return { ok: true };
+  const quick = !o.asksAgainLater;
   try {
-    if (target.job) await gh.rerunJob(target.job.id, target.debug);
-    else await gh.rerunFailedJobs(target.run.id, target.debug);
+    if (target.job) await gh.rerunJob(target.job.id, target.debug, quick);
+    else await gh.rerunFailedJobs(target.run.id, target.debug, quick);
   } catch (err) {
     return { ok: false, error: explainGitHubError(err, o.now) };
   }

@@ -61,8 +61,9 @@ export interface GitHubClient {
   /** A job's check-run annotations (a job's check run has the job's id); null when unreadable. */
   listAnnotations(jobId: number): Promise<Annotation[] | null>;
   listRunsForSha(sha: string): Promise<RunFacts[]>;
-  rerunFailedJobs(runId: number, debug: boolean): Promise<void>;
-  rerunJob(jobId: number, debug: boolean): Promise<void>;
+  /** `quickRetries` false: a 5xx is answered at once, for a caller that asks again later itself. */
+  rerunFailedJobs(runId: number, debug: boolean, quickRetries?: boolean): Promise<void>;
+  rerunJob(jobId: number, debug: boolean, quickRetries?: boolean): Promise<void>;
   /** null when the user is not a collaborator (GitHub answers 404). */
   getPermission(username: string): Promise<Permission | null>;
   getPullHeadSha(pullNumber: number): Promise<string>;
@@ -176,13 +177,14 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
       }
       return runs;
     },
-    // The executor (execute/carry-out.ts) is the one that asks a re-run again, with backoff and a
-    // report: Octokit's quick retries would hold the installation's write gate for seconds instead.
-    async rerunFailedJobs(runId, debug) {
-      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...(debug ? { enable_debug_logging: true } : {}), request: NO_QUICK_RETRY });
+    // With a queue, the executor (execute/carry-out.ts) is the one that asks a re-run again, with
+    // backoff and a report: Octokit's quick retries would hold the installation's write gate for
+    // seconds. Without one (inline, the Action, a person waiting), the quick retries stay.
+    async rerunFailedJobs(runId, debug, quickRetries = true) {
+      await octokit.rest.actions.reRunWorkflowFailedJobs({ ...base, run_id: runId, ...(debug ? { enable_debug_logging: true } : {}), ...(quickRetries ? {} : { request: NO_QUICK_RETRY }) });
     },
-    async rerunJob(jobId, debug) {
-      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...(debug ? { enable_debug_logging: true } : {}), request: NO_QUICK_RETRY });
+    async rerunJob(jobId, debug, quickRetries = true) {
+      await octokit.rest.actions.reRunJobForWorkflowRun({ ...base, job_id: jobId, ...(debug ? { enable_debug_logging: true } : {}), ...(quickRetries ? {} : { request: NO_QUICK_RETRY }) });
     },
     async getPermission(username) {
       try {
