@@ -59578,7 +59578,7 @@ function decisionStart(deps, run2, config2, work, installationId) {
 async function decideAndCarryOut(x, start) {
   const { deps, gh, run: run2 } = x;
   try {
-    const ownRerun = await deps.store.get(keys.rerunIntent(`${gh.owner}/${gh.repo}`, run2.id, run2.runAttempt)) !== null;
+    const ownRerun = await deps.marks.has(keys.rerunIntent(`${gh.owner}/${gh.repo}`, run2.id, run2.runAttempt));
     const sources = githubSources({
       gh,
       run: run2,
@@ -59626,7 +59626,7 @@ async function carryOut(plan, x) {
     }
     case "rerun-now": {
       if (!plan.made) {
-        if (!dryRun) await deps.store.set(keys.rerunIntent(repo, run2.id, run2.runAttempt), "1", TTL.claim);
+        if (!dryRun) await deps.marks.set(keys.rerunIntent(repo, run2.id, run2.runAttempt));
         const result = await requestRerun(x.gh, deps.store, { run: run2, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence, asksAgainLater: Boolean(deps.schedule) });
         if (!result.ok) return answered(x, plan, result.error);
       } else {
@@ -60646,6 +60646,15 @@ var MemoryLedger = class {
   }
 };
 
+// src/state/marks.ts
+var DAY_MS3 = 24 * 60 * 60 * 1e3;
+function storeMarks(store) {
+  return {
+    set: (key) => store.set(key, "1", DAY_MS3 / 1e3),
+    has: async (key) => await store.get(key) !== null
+  };
+}
+
 // src/metrics.ts
 var import_prom_client = __toESM(require_prom_client(), 1);
 var Metrics = class {
@@ -60770,7 +60779,7 @@ function jobHealth(input, t = DEFAULT_THRESHOLDS) {
 
 // src/policy/org-view.ts
 init_ledger();
-var DAY_MS3 = 24 * 60 * 60 * 1e3;
+var DAY_MS4 = 24 * 60 * 60 * 1e3;
 var noCategories = () => Object.fromEntries(LEDGER_CATEGORIES.map((c) => [c, 0]));
 function jobView(repo, row, trip, streak, first, t) {
   const named = row ?? trip;
@@ -60796,7 +60805,7 @@ function repoView(repo, entries, now, t = DEFAULT_THRESHOLDS, weeks = 8) {
   const summary3 = summarize(entries, now, weeks, true);
   const streaks = redStreaks(entries);
   const trips = tripsOf(streaks, t.brokenRedRuns);
-  const since = now - 30 * DAY_MS3;
+  const since = now - 30 * DAY_MS4;
   const first = /* @__PURE__ */ new Map();
   const categories = noCategories();
   const green = /* @__PURE__ */ new Set();
@@ -61632,9 +61641,11 @@ function rerunBot(options2 = {}) {
     const random = options2.random ?? Math.random;
     const redisUrl = options2.store ? void 0 : process.env.REDIS_URL;
     const redis = redisUrl ? new (await Promise.resolve().then(() => (init_redis_store(), redis_store_exports))).RedisStore(redisUrl, redisErrorLogger(app, now)) : null;
+    const store = options2.store ?? redis ?? new MemoryStore(5e4, () => now().getTime());
     const deps = {
       appId: options2.appId !== void 0 ? options2.appId : appIdFromEnv(),
-      store: options2.store ?? redis ?? new MemoryStore(5e4, () => now().getTime()),
+      store,
+      marks: redis ? storeMarks(redis) : options2.marks ?? storeMarks(store),
       ledger: redis ? new (await Promise.resolve().then(() => (init_redis_ledger(), redis_ledger_exports))).RedisLedger(redis, () => now().getTime()) : options2.ledger ?? new MemoryLedger(() => now().getTime()),
       log: app.log,
       configs: options2.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? void 0, now: () => now().getTime(), random }),

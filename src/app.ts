@@ -15,12 +15,15 @@ import { retrySettings, type RetrySettings } from "./policy/github-answer.js";
 import { acceptWebhooks } from "./intake/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
+import { storeMarks, type Marks } from "./state/marks.js";
 import { Metrics } from "./metrics.js";
 import { orgViewHandler } from "./web/routes.js";
 
 export interface AppOptions {
   appId?: number | null;
   store?: Store;
+  /** Marks that outlive a crash; default: the store (main.ts passes files under DATA_DIR without Redis). */
+  marks?: Marks;
   /** The flaky-jobs ledger; default: Redis with REDIS_URL, else memory (main.ts passes a file one). */
   ledger?: Ledger;
   configs?: ConfigLoader;
@@ -83,9 +86,11 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     const redis = redisUrl
       ? new (await import("./state/redis-store.js")).RedisStore(redisUrl, redisErrorLogger(app, now))
       : null;
+    const store = options.store ?? redis ?? new MemoryStore(50_000, () => now().getTime());
     const deps: Deps = {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
-      store: options.store ?? redis ?? new MemoryStore(50_000, () => now().getTime()),
+      store,
+      marks: redis ? storeMarks(redis) : (options.marks ?? storeMarks(store)),
       ledger: redis
         ? new (await import("./state/redis-ledger.js")).RedisLedger(redis, () => now().getTime())
         : (options.ledger ?? new MemoryLedger(() => now().getTime())),

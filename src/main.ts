@@ -15,6 +15,7 @@ import { Metrics } from "./metrics.js";
 import { createQueue } from "./queue/create.js";
 import { recoverySettings } from "./intake/recovery.js";
 import { FileLedger } from "./state/ledger.js";
+import { FileMarks } from "./state/marks.js";
 
 async function main(): Promise<void> {
   // Probot applies .env over the environment when it starts; check what it will see.
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
   const ledger = env.REDIS_URL ? undefined : new FileLedger(env.DATA_DIR || "data");
   const log = await serverLog(env);
-  const server = await run(rerunBot({ metrics, queue, ledger, recovery: recoverySettings(env) }), { Octokit, log } as never);
+  // Without Redis the store is in memory: the marks that must outlive a crash go to files beside the queue.
+  const marks = env.REDIS_URL ? undefined : new FileMarks(env.DATA_DIR || "data");
+  const server = await run(rerunBot({ metrics, queue, ledger, marks, recovery: recoverySettings(env) }), { Octokit, log } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -109,9 +109,22 @@ describe("/rerun on pull requests", () => {
     reaction(h);
     permission(h, perm, role, "outsider");
     reply(h);
+    reaction(h);
     await say(h, "/rerun", { login: "outsider" });
     expect(h.calls.some((c) => c.includes("/pulls/") || c.includes("/actions/"))).toBe(false);
     expect(replyBody(h)).toContain("needs the write role or higher");
+    // The reaction tells the outcome: 👀 becomes 😕, nothing was re-run.
+    expect(h.bodies["POST /repos/o/r/issues/comments/900/reactions"]).toEqual([{ content: "eyes" }, { content: "confused" }]);
+  });
+
+  test("a /rerun the bot refuses (the run is too old for GitHub) ends with 😕, not 👀 alone", async () => {
+    const h = await harness();
+    commandLookups(h, [apiRun({ created_at: daysAgo(40) })]);
+    reply(h);
+    reaction(h);
+    await say(h, "/rerun");
+    expect(h.calls.some((c) => c.includes("rerun-failed-jobs"))).toBe(false);
+    expect(h.bodies["POST /repos/o/r/issues/comments/900/reactions"]).toEqual([{ content: "eyes" }, { content: "confused" }]);
   });
 
   test("a non-collaborator (404) is refused", async () => {
@@ -120,6 +133,7 @@ describe("/rerun on pull requests", () => {
     reaction(h);
     expectCall(h, "GET", "/repos/o/r/collaborators/drive-by/permission", 404, { message: "Not Found" });
     reply(h);
+    reaction(h);
     await say(h, "/rerun", { login: "drive-by" });
     expect(replyBody(h)).toContain("no access (not a collaborator)");
   });

@@ -8,7 +8,7 @@
  */
 import type { RerunConfig } from "../config/schema.js";
 import type { RunFacts } from "../domain/facts.js";
-import { keys, TTL } from "../domain/keys.js";
+import { keys } from "../domain/keys.js";
 import type { GitHubClient } from "../github/client.js";
 import { explainGitHubError, type ExplainedError } from "../github/errors.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -67,7 +67,7 @@ export function decisionStart(
 export async function decideAndCarryOut(x: AutoRun, start: DecisionFacts): Promise<void> {
   const { deps, gh, run } = x;
   try {
-    const ownRerun = (await deps.store.get(keys.rerunIntent(`${gh.owner}/${gh.repo}`, run.id, run.runAttempt))) !== null;
+    const ownRerun = await deps.marks.has(keys.rerunIntent(`${gh.owner}/${gh.repo}`, run.id, run.runAttempt));
     const sources = githubSources({
       gh,
       run,
@@ -122,7 +122,7 @@ export async function carryOut(plan: Plan, x: AutoRun): Promise<void> {
       if (!plan.made) {
         // Marked before the call: after a crash between the call and the report, the next try
         // sees that GitHub's new attempt is the bot's own (DecisionFacts.ownRerun), not someone else's.
-        if (!dryRun) await deps.store.set(keys.rerunIntent(repo, run.id, run.runAttempt), "1", TTL.claim);
+        if (!dryRun) await deps.marks.set(keys.rerunIntent(repo, run.id, run.runAttempt));
         const result = await requestRerun(x.gh, deps.store, { run, debug: false }, { dryRun, now: deps.now().getTime(), evidence: plan.evidence, asksAgainLater: Boolean(deps.schedule) });
         if (!result.ok) return answered(x, plan, result.error);
       } else {

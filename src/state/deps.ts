@@ -1,6 +1,7 @@
 import type { ConfigLoader } from "../config/load.js";
 import type { Store } from "./store.js";
 import type { Ledger } from "./ledger.js";
+import type { Marks } from "./marks.js";
 import type { Metrics } from "../metrics.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import type { HoldSettings } from "../policy/pacing.js";
@@ -21,6 +22,8 @@ export interface Deps {
   /** Our GitHub App id: check runs from any other app are not ours. */
   appId: number | null;
   store: Store;
+  /** Marks that outlive a crash: the bot's intent before each re-run call (state/marks.ts). */
+  marks: Marks;
   /** The flaky-jobs ledger (a file per repo under DATA_DIR, or Redis). */
   ledger: Ledger;
   configs: ConfigLoader;

@@ -51,6 +51,10 @@ describe("accept, then work (the embedded queue)", () => {
     await waitFor(() => queuedFiles(dir).length === 0, 20_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(reruns()).toBe(1);
+    // The restarted bot asked GitHub first and found its own re-run: it reports it as made, not as
+    // "someone re-ran it first".
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0].output.title).toBe("Re-ran failed jobs: attempt 2 of 3 started");
   }, 60_000);
 
   test("kill -9 while the job list is being read, restart, redeliver: exactly one re-run", async () => {
