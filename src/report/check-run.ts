@@ -104,10 +104,24 @@ export function flakyLine(f: FlakyJob): string {
   return `${mdCode(f.name)} failed on ${attempts} and passed on attempt ${f.passedAttempt}`;
 }
 
-function verdictCell(v: JobVerdict | undefined): string {
+/** The outcome column: what the job is, and whether the bot re-runs it. */
+function outcomeCell(v: JobVerdict | undefined): string {
   if (!v || v.kind === "need") return "not judged";
-  return v.kind === "flake" ? `flake: ${mdText(v.evidence, 200)} (${mdText(v.rule.label, 60)})` : `**real**: ${mdText(v.why, 200)}`;
+  if (v.kind === "flake") return v.category === "rule" ? "flake (your rule)" : `${v.category} (flake)`;
+  return v.outcome === "real" ? "**real**" : "unknown";
 }
+
+/** The evidence column: the signature, the annotation or log line that decided (escaped, trimmed), and what could not be read. */
+function evidenceCell(v: JobVerdict | undefined): string {
+  if (!v || v.kind === "need") return "";
+  const f = v.finding;
+  const line = f?.quote && f.where !== "job" ? ` ${f.where === "log" ? "log" : "annotation"}: ${mdCode(f.quote, 160)}` : "";
+  const said = v.kind === "flake" ? `${mdText(v.evidence, 160)} (${mdText(v.rule.label, 60)})` : mdText(v.why, 200);
+  const unread = v.unread.length > 0 ? `; ${mdText(v.unread.join(", "), 100)}` : "";
+  return `${said}${line}${unread}`;
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|");
 
 export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): string | undefined {
   if (!jobs) return undefined;
@@ -117,9 +131,9 @@ export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] 
   const steps = (j: JobFacts) => (j.failedSteps.length > 0 ? mdText(j.failedSteps.join(", "), 100) : "none");
   const rows = failed
     .slice(0, MAX_TABLE_ROWS)
-    .map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${steps(j)} | ${verdictCell(byJob.get(j.id)).replace(/\|/g, "\\|")} |`);
+    .map((j) => `| ${cell(mdLink(j.name, j.htmlUrl))} | ${j.conclusion} | ${steps(j)} | ${outcomeCell(byJob.get(j.id))} | ${cell(evidenceCell(byJob.get(j.id)))} |`);
   const more = failed.length > MAX_TABLE_ROWS ? `\n\n…and ${failed.length - MAX_TABLE_ROWS} more.` : "";
-  return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Verdict |\n| --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
+  return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Outcome | Evidence |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
 }
 
 export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): CheckRunWrite {
