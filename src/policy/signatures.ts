@@ -34,7 +34,8 @@ export interface Signature {
   order?: "last";
 }
 
-const HTTP_5XX = "(50[0-9]|52[0-9])";
+/** 500-539: servers and CDNs in front of them (Cloudflare answers 520-530). */
+const HTTP_5XX = "5[0-3][0-9]";
 
 export const SIGNATURES: Signature[] = [
   // runner: the machine went away or never came.
@@ -97,18 +98,22 @@ export const SIGNATURES: Signature[] = [
     id: "internal-server-error",
     category: "github",
     title: "GitHub answered an internal server error",
-    pattern: "internal server error\\.? ?correlation ?id",
-    examples: [{ text: "Internal server error. Correlation ID: 79b9a27c-24a5-41cb-b9af-7f4a788e3b2a", source: "spdk/spdk#3876" }],
+    pattern: "internal server error\\.? ?correlation ?id|internal server error occurred while resolving|oidc token request failed with http status (5[0-3][0-9]|429)",
+    examples: [
+      { text: "Internal server error. Correlation ID: 79b9a27c-24a5-41cb-b9af-7f4a788e3b2a", source: "spdk/spdk#3876" },
+      { text: "GitHub OIDC token request failed with HTTP status 503", source: "folo-rs/folo#745" },
+    ],
   },
   {
     id: "action-download",
     category: "github",
     title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\))|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://codeload\\.github\\.com/`,
+    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://codeload\\.github\\.com/`,
     examples: [
       { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
       { text: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/master'. Error Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" },
       { text: "Error: Failed to download archive 'https://codeload.github.com/dtolnay/rust-toolchain/tar.gz/29eef336d9b2848a0b548edc03f92a220660cdb8' after 1 attempts.", source: "rust-bitcoin/corepc#611" },
+      { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/zipball/50fbc622fc4ef5163becd7fab6573eac35f8462e'. Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" },
     ],
   },
   {
@@ -134,7 +139,7 @@ export const SIGNATURES: Signature[] = [
     category: "github",
     title: "the Actions artifact service failed",
     pattern:
-      "failed to (create|finalize|upload|list|get|download)?\\w*artifact: (unable to make request|failed to make request after \\d+ attempts|unexpected token '<')|unable to upload chunk to https://pipelines\\.actions\\.githubusercontent\\.com",
+      "failed to (create|finalize|upload|list|get|download)?\\w*artifact: (unable to make request|failed to make request after \\d+ attempts|unexpected token '<')|unable to upload chunk to https://pipelines\\.actions\\.githubusercontent\\.com|artifact download failed after \\d+ retries|request timeout: /twirp/github\\.actions\\.results\\.api\\.",
     examples: [
       { text: "Error: Failed to CreateArtifact: Unable to make request: ECONNRESET", source: "spdk/spdk#3809" },
       { text: "##[error]Failed to CreateArtifact: Failed to make request after 5 attempts: Request timeout: /twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact", source: "actions/upload-artifact#569" },
@@ -157,7 +162,7 @@ export const SIGNATURES: Signature[] = [
     category: "git",
     title: "git's connection broke mid-transfer",
     pattern:
-      "rpc failed; curl (16|18|28|55|56|92)\\b|fatal: early eof|unexpected disconnect while reading sideband packet|the remote end hung up unexpectedly|unable to access '[^']*': (failed to connect to|could not resolve host|operation timed out|connection timed out|gnutls_handshake\\(\\) failed|openssl ssl_(read|connect)|recv failure|empty reply from server)",
+      "rpc failed; (http 408 )?curl (16|18|28|55|56|92)\\b|fatal: early eof|unexpected disconnect while reading sideband packet|the remote end hung up unexpectedly|unable to access '[^']*': (failed to connect to|could not resolve host|operation timed out|connection timed out|gnutls_handshake\\(\\) failed|openssl ssl_(read|connect)|recv failure|empty reply from server)",
     examples: [
       { text: "  Error: error: RPC failed; curl 92 HTTP/2 stream 0 was not closed cleanly: CANCEL (err 8)", source: "actions/checkout#1871" },
       { text: "  Error: fatal: early EOF", source: "actions/checkout#1871" },
@@ -170,7 +175,7 @@ export const SIGNATURES: Signature[] = [
     category: "network",
     title: "a host name could not be resolved (DNS)",
     pattern:
-      "temporary failure in name resolution|temporary failure resolving|could not resolve host|getaddrinfo (eai_again|enotfound)|\\beai_again\\b|lookup [^\\s]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
+      "temporary failure in name resolution|temporary failure resolving|could not resolve host|getaddrinfo (eai_again|enotfound)|\\beai_again\\b|lookup [^\\s]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|name or service not known|unknownhostexception|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
     examples: [
       { text: "W: Failed to fetch http://deb.debian.org/debian/dists/unstable/InRelease  Temporary failure resolving 'deb.debian.org'", source: "actions/runner-images#6013" },
       { text: "Error: getaddrinfo EAI_AGAIN api.github.com", source: "einaregilsson/build-number#8" },
@@ -234,7 +239,7 @@ export const SIGNATURES: Signature[] = [
     id: "apt-mirror",
     category: "network",
     title: "an apt mirror failed (hash mismatch mid-sync, 5xx, unreachable)",
-    pattern: `hash sum mismatch|mirror sync in progress\\?|failed to fetch [^\\s]+\\s+(${HTTP_5XX}|429)\\b|failed to fetch [^\\n]{1,300}(connection timed out|connection failed|could not connect to)`,
+    pattern: `hash sum mismatch|mirror sync in progress\\?|failed to fetch [^\\s]+\\s+(${HTTP_5XX}|429)\\b|failed to fetch [^\\n]{1,300}(connection timed out|connection failed|could not connect to|unable to connect to)`,
     examples: [
       { text: "E: Failed to fetch https://packages.microsoft.com/ubuntu/16.04/prod/dists/xenial/main/binary-amd64/Packages.bz2  Hash Sum mismatch", source: "r-lib/actions#51" },
       { text: "Failed to fetch https://packages.microsoft.com/ubuntu/20.04/prod/dists/focal/main/binary-armhf/Packages.gz  File has unexpected size (17314 != 17306). Mirror sync in progress? [IP: 40.85.80.91 443]", source: "microsoft/linux-package-repositories#100" },
@@ -255,7 +260,7 @@ export const SIGNATURES: Signature[] = [
     id: "cargo-rustup",
     category: "network",
     title: "cargo or rustup could not download",
-    pattern: `spurious network error|failed to get 200 response from [^\\n]{1,300}got (${HTTP_5XX}|429|206)|could not download file from '[^']+'`,
+    pattern: `spurious network error|\\[(6|7|28|35|52|56)\\] (could not resolve host|couldn't resolve host|could not connect to server|couldn't connect to server|timeout was reached|ssl connect error|failure when receiving data)|failed to get 200 response from [^\\n]{1,300}got (${HTTP_5XX}|429|206)|could not download file from '[^']+'`,
     examples: [
       { text: "warning: spurious network error (2 tries remaining): [28] Timeout was reached (download of `ascii v1.0.0` failed to transfer more than 10 bytes in 30s)", source: "rust-lang/cargo#9919" },
       { text: "warning: spurious network error (2 tries remaining): \nfailed to get 200 response from https://crates.io/api/v1/crates/same-file/1.0.6/download, \ngot 502", source: "IronCoreLabs/gridiron#34" },
@@ -275,20 +280,27 @@ export const SIGNATURES: Signature[] = [
     id: "go-proxy",
     category: "network",
     title: "the Go module proxy answered 5xx",
-    pattern: `reading https://[^\\s]+: (${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
-    examples: [{ text: "go: github.com/RackSec/srslog@v0.0.0-20180709174129-a4725f04ec91: reading https://goproxy.io/github.com/%21rack%21sec/srslog/@v/v0.0.0-20180709174129-a4725f04ec91.mod: 502 Bad Gateway", source: "goproxy/goproxy.cn#224" }],
+    pattern: `(read|reading) "?https:/+[^\\s"]+"?: ((${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)|unexpected eof)`,
+    examples: [
+      { text: "go: github.com/RackSec/srslog@v0.0.0-20180709174129-a4725f04ec91: reading https://goproxy.io/github.com/%21rack%21sec/srslog/@v/v0.0.0-20180709174129-a4725f04ec91.mod: 502 Bad Gateway", source: "goproxy/goproxy.cn#224" },
+      { text: "66.38 go: github.com/klauspost/compress@v1.16.6: read \"https:/proxy.golang.org/@v/v1.16.6.zip\": unexpected EOF", source: "pomerium/pomerium#4357" },
+    ],
   },
   {
     id: "http-fetch-5xx",
     category: "network",
     title: "a download failed (curl, NuGet, conda, pnpm, the Gradle wrapper)",
-    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
+    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
     examples: [
       { text: "##[error]Exception in thread \"main\" java.io.IOException: Server returned HTTP response code: 503 for URL: https://services.gradle.org/distributions/gradle-9.7.0-bin.zip", source: "basecamp/basecamp-sdk#729" },
       { text: "[NuGet] Response status code does not indicate success: 503 (Service Unavailable).", source: "openvinotoolkit/openvino#22568" },
       { text: "  CondaHTTPError: HTTP 530 CONNECTION FAILED for url <https://conda.anaconda.org/conda-forge/linux-64/blessings-1.7-py37h89c1867_1005.tar.bz2>", source: "modin-project/modin#3729" },
       { text: "ERR_PNPM_META_FETCH_FAIL GET https://registry.npmjs.org/@graphql-tools%2Fschema: request to https://registry.npmjs.org/@graphql-tools%2Fschema failed, reason: Socket timeout", source: "overengineeringstudio/effect-utils#562" },
       { text: "curl: (56) OpenSSL SSL_read: Connection reset by peer, errno 104", source: "JasonEtco/upload-to-release#21" },
+      { text: "Internal Error: Error when performing the request to https://registry.npmjs.org/yarn; for troubleshooting help, see https://github.com/nodejs/corepack#troubleshooting", source: "nodejs/corepack#458" },
+      { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
+      { text: "Error: Exception in thread \"main\" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)", source: "apache/polaris#3381" },
+      { text: "Error: Trusted publishing exchange failure: \nToken request failed: the index produced an unexpected\n503 response.", source: "pypa/gh-action-pypi-publish#239" },
     ],
   },
   {
@@ -390,7 +402,7 @@ export const EXCLUSIONS: Signature[] = [
     category: "real",
     title: "a permission or credential was refused",
     pattern:
-      "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: 4\\d\\d|rpc failed; (http 4\\d\\d|curl 22 the requested url returned error: 4\\d\\d)",
+      "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (401|403|404)|rpc failed; (http (401|403|404|413)|curl 22 the requested url returned error: (401|403|404))",
     examples: [
       { text: "Resource not accessible by integration", source: "cpp-for-yourself/homeworks#17" },
       { text: "remote: Permission to zzc8081/yarb.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/zzc8081/yarb.git/': The requested URL returned error: 403", source: "Vu1nT0tal/yarb#17" },

@@ -1,0 +1,18 @@
+/**
+ * `npm run eval`: every corpus entry (test/corpus) through the bot's own judge, for each preset:
+ * precision (re-runs that were flakes), recall (the preset's flakes it re-ran), every miss and every
+ * false re-run.
+ */
+import { loadCorpus, PRESET_SETS, score } from "../test/helpers/corpus.js";
+
+const entries = loadCorpus();
+const count = (label: string) => entries.filter((e) => e.label === label).length;
+console.log(`corpus: ${entries.length} jobs (infrastructure ${count("infrastructure")}, network ${count("network")}, real ${count("real")})\n`);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+for (const set of PRESET_SETS) {
+  const s = score(entries, set);
+  console.log(`preset ${s.name}: precision ${pct(s.precision)} (${s.flakesRerun}/${s.reruns} re-runs were flakes), recall ${pct(s.recall)} (${s.caught}/${s.targets}), ${s.misses.length} misses, ${s.falseReruns.length} false re-runs`);
+  for (const f of s.falseReruns) console.log(`  FALSE RE-RUN ${f.entry.id} (${f.entry.source}): ${f.why}`);
+  for (const m of s.misses) console.log(`  miss ${m.id} [${m.label}/${m.category}] (${m.source}): ${m.text.replace(/\s+/g, " ").slice(0, 140)}`);
+  console.log("");
+}
