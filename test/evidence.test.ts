@@ -32,6 +32,12 @@ const annotation = (message: string, over: Record<string, unknown> = {}) => ({
 });
 const annotations = (h: Harness, jobId: number, list: unknown[]) => expectCall(h, "GET", `/repos/o/r/check-runs/${jobId}/annotations?per_page=50`, 200, list);
 const pull = (h: Harness, sha = "abc123") => expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha } });
+/** The reads just before a re-run, the re-run, and the check run. */
+const expectRerun = (h: Harness) => {
+  pull(h);
+  expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+  expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+};
 const check = (h: Harness) => h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string; text?: string } };
 
 /** A job GitHub never started: no steps, no runner (the jobs API answers runner_id 0, runner_name null). */
@@ -45,9 +51,7 @@ describe("the presets in the handler", () => {
     config(h, PRESET);
     jobs(h, [apiJob({ steps: [{ name: "Set up job", conclusion: "success" }, { name: "Run tests", conclusion: null, status: "in_progress" }], runner_name: "GitHub Actions 9" })]);
     annotations(h, 100, []);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
@@ -83,9 +87,7 @@ describe("the presets in the handler", () => {
       annotation("The job was not acquired by Runner of type hosted even after multiple attempts"),
       annotation("Internal server error. Correlation ID: 79b9a27c-24a5-41cb-b9af-7f4a788e3b2a"),
     ]);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
     expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
     expect(check(h).output.text).toContain("annotation: `The job was not acquired by Runner of type hosted even after multiple attempts`");
@@ -99,9 +101,7 @@ describe("the presets in the handler", () => {
       annotation("The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled."),
       annotation("The operation was canceled."),
     ]);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h, { conclusion: "cancelled" });
     expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
     expect(check(h).output.text).toContain("infrastructure: the runner received a shutdown signal");
@@ -152,9 +152,7 @@ describe("the presets in the handler", () => {
     config(h, PRESET);
     jobs(h, [apiJob()]);
     annotations(h, 100, [annotation("The self-hosted runner: ci-7 lost communication with the server. Verify the machine is running and has a healthy network connection.")]);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
     expect(h.calls).not.toContain("GET /repos/o/r/actions/jobs/100/logs");
     expect(check(h).output.summary).toContain("the runner lost communication with GitHub");
@@ -186,9 +184,7 @@ describe("the presets in the handler", () => {
     jobs(h, [apiJob({ steps: [{ name: "Checkout", conclusion: "failure" }] })]);
     expectCall(h, "GET", "/repos/o/r/check-runs/100/annotations?per_page=50", 404, { message: "Not Found" });
     expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 200, "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 500", { "content-type": "text/plain" });
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
     expect(check(h).output.summary).toContain("git's server answered 5xx");
   });
