@@ -1,9 +1,10 @@
 /**
  * `npm run eval`: every corpus entry (test/corpus) through the bot's own judge, for each preset:
  * precision (re-runs that were flakes), recall (the preset's flakes it re-ran), every miss and every
- * false re-run.
+ * false re-run. `npm run eval -- --readme` also writes the figures into README.md (a test keeps them equal).
  */
-import { loadCorpus, PRESET_SETS, score } from "../test/helpers/corpus.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { loadCorpus, PRESET_SETS, score, withEvalSummary } from "../test/helpers/corpus.js";
 
 const entries = loadCorpus();
 const count = (label: string) => entries.filter((e) => e.label === label).length;
@@ -15,4 +16,10 @@ for (const set of PRESET_SETS) {
   for (const f of s.falseReruns) console.log(`  FALSE RE-RUN ${f.entry.id} (${f.entry.source}): ${f.why}`);
   for (const m of s.misses) console.log(`  miss ${m.id} [${m.label}/${m.category}] (${m.source}): ${m.text.replace(/\s+/g, " ").slice(0, 140)}`);
   console.log("");
+}
+
+if (process.argv.includes("--readme")) {
+  const readme = readFileSync("README.md", "utf8");
+  writeFileSync("README.md", withEvalSummary(readme, entries));
+  console.log("README.md: eval figures written");
 }

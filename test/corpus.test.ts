@@ -4,7 +4,8 @@
  * presets are on and whatever the quote leaves out about the failed step. Recall is reported and
  * kept from falling back (`npm run eval` lists every miss).
  */
-import { loadCorpus, PRESET_SETS, rerunsEntry, score } from "./helpers/corpus.js";
+import { readFileSync } from "node:fs";
+import { loadCorpus, PRESET_SETS, rerunsEntry, score, withEvalSummary } from "./helpers/corpus.js";
 
 const entries = loadCorpus();
 const real = entries.filter((e) => e.label === "real");
@@ -37,4 +38,9 @@ test("recall per preset, with no false re-run", () => {
     expect(s.falseReruns).toEqual([]);
     expect(s.recall).toBeGreaterThanOrEqual(floors[s.name]);
   }
+});
+
+test("the README's figures are the eval's (npm run eval -- --readme)", () => {
+  const readme = readFileSync("README.md", "utf8");
+  expect(withEvalSummary(readme, entries)).toBe(readme);
 });

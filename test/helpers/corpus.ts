@@ -95,3 +95,31 @@ export function score(entries: CorpusEntry[], set: (typeof PRESET_SETS)[number])
   s.recall = s.targets === 0 ? 1 : s.caught / s.targets;
   return s;
 }
+
+export const EVAL_START = "<!-- eval:start -->";
+export const EVAL_END = "<!-- eval:end -->";
+
+/** The README's figures (between the eval markers): corpus size per label, and each preset's score. */
+export function evalSummary(entries: CorpusEntry[]): string {
+  const count = (label: Label) => entries.filter((e) => e.label === label).length;
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows = PRESET_SETS.map((set) => score(entries, set)).map(
+    (s) => `| \`${s.name}\` | ${pct(s.precision)} (${s.flakesRerun} of ${s.reruns} re-runs) | ${pct(s.recall)} (${s.caught} of ${s.targets}) | ${s.misses.length} | ${s.falseReruns.length} |`,
+  );
+  return [
+    EVAL_START,
+    `Corpus: ${entries.length} failed jobs: ${count("infrastructure")} infrastructure, ${count("network")} network, ${count("real")} real.`,
+    "",
+    "| preset | precision (re-runs that were flakes) | recall (its flakes re-run) | misses | false re-runs |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    EVAL_END,
+  ].join("\n");
+}
+
+export function withEvalSummary(readme: string, entries: CorpusEntry[]): string {
+  const start = readme.indexOf(EVAL_START);
+  const end = readme.indexOf(EVAL_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${EVAL_START} ... ${EVAL_END} section`);
+  return `${readme.slice(0, start)}${evalSummary(entries)}${readme.slice(end + EVAL_END.length)}`;
+}
