@@ -74,7 +74,7 @@ describe("the presets in the handler", () => {
     // The first real failure stops reading: no log, no re-run.
     expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", `GET ${JOBS}`, ANNOTATIONS, "POST /repos/o/r/check-runs"]);
     expect(check(h).output.title).toBe("Not re-run: real failure");
-    expect(check(h).output.summary).toContain("is a real failure: real: billing or spending limit");
+    expect(check(h).output.summary).toContain("is a real failure: billing, a spending limit or a storage quota (never retried by a preset)");
     expect(check(h).output.text).toContain("| **real** |");
     expect(check(h).output.text).toContain("annotation: `The job was not started because recent account payments have failed");
   });

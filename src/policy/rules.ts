@@ -151,7 +151,7 @@ function tryRule(rule: Rule, job: JobFacts, evidence: Evidence): RuleResult {
     const { outcome } = p.finding;
     if (outcome === "infrastructure" || outcome === "network") return { match: describeFinding(p.finding), category: outcome, finding };
   }
-  const no = (why: string): RuleResult => ({ no: finding ? (finding.outcome === "real" ? `${describeFinding(finding)} (never retried by a preset)` : describeFinding(finding)) : why, finding });
+  const no = (why: string): RuleResult => ({ no: finding ? (finding.outcome === "real" && finding.signature ? `${finding.signature.title} (never retried by a preset)` : describeFinding(finding)) : why, finding });
   if (rule.annotations.length > 0 || rule.exitCodes.length > 0) {
     if (evidence.annotations === undefined) return { need: "annotations" };
     const text = annotationText(evidence.annotations ?? []);

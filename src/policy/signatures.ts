@@ -320,12 +320,13 @@ export const EXCLUSIONS: Signature[] = [
   {
     id: "billing",
     category: "real",
-    title: "billing or spending limit: the job was not started",
-    pattern: "job was not started because|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit",
+    title: "billing, a spending limit or a storage quota",
+    pattern: "job was not started because|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
     examples: [
       { text: "The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings", source: "nodejs/admin#980" },
       { text: "The job was not started because your account is locked due to a billing issue.", source: "fontanierh/boxology#734" },
       { text: "The job was not started because the spending limit for Actions and Packages has been exceeded.", source: "sazs34/MyActions#237" },
+      { text: "  batch response: This repository is over its data quota. Account responsible for LFS bandwidth should purchase more data packs to restore access.", source: "johannesvollmer/exrs#88" },
     ],
   },
   {
@@ -363,11 +364,13 @@ export const EXCLUSIONS: Signature[] = [
   {
     id: "deprecated-action",
     category: "real",
-    title: "GitHub failed a deprecated action version",
-    pattern: "automatically failed because it uses a deprecated version",
+    title: "GitHub failed something deprecated (an action version, a runner image brownout, a disabled command)",
+    pattern: "automatically failed because it uses a deprecated version|this is a scheduled [^\\n]{1,40} brownout|the .(set-env|add-path). command is disabled",
     examples: [
       { text: "Error: This request has been automatically failed because it uses a deprecated version of `actions/upload-artifact: v3`. Learn more: https://github.blog/changelog/2024-04-16-deprecation-notice-v3-of-the-artifact-actions/", source: "awslabs/aws-c-common#1183" },
       { text: "Error: This request has been automatically failed because it uses a deprecated version of `actions/cache: v2`. Please update your workflow to use v3/v4 of actions/cache to avoid interruptions.", source: "pingcap/tiflow#12119" },
+      { text: "This is a scheduled Ubuntu-18.04 brownout. The Ubuntu-18.04 environment is deprecated and will be removed on December 1st, 2022. For more details, see https://github.com/actions/runner-images/issues/6002", source: "NLnetLabs/krill#887" },
+      { text: "Error: Unable to process command '::set-env name=PULL_REQUEST_NUMBER::4' successfully.\nError: The `set-env` command is disabled.", source: "vsoch/pull-request-action#66" },
     ],
   },
   {

@@ -9,6 +9,7 @@ import { offersButton as reasonOffersButton, type Refusal } from "../policy/limi
 import type { FlakyJob } from "../policy/flaky.js";
 import type { JobVerdict } from "../policy/rules.js";
 import { mdCode, mdLink, mdText } from "../util/markdown.js";
+import { verdictParts } from "./verdict.js";
 
 export const CHECK_NAME = "rerun-bot";
 export const RERUN_ACTION = "rerun-failed";
@@ -106,19 +107,16 @@ export function flakyLine(f: FlakyJob): string {
 
 /** The outcome column: what the job is, and whether the bot re-runs it. */
 function outcomeCell(v: JobVerdict | undefined): string {
-  if (!v || v.kind === "need") return "not judged";
-  if (v.kind === "flake") return v.category === "rule" ? "flake (your rule)" : `${v.category} (flake)`;
-  return v.outcome === "real" ? "**real**" : "unknown";
+  const { outcome } = verdictParts(v);
+  return outcome === "real" ? "**real**" : outcome;
 }
 
-/** The evidence column: the signature, the annotation or log line that decided (escaped, trimmed), and what could not be read. */
+/** The evidence column: the signature or rule, the annotation or log line that decided (escaped, trimmed), and what could not be read. */
 function evidenceCell(v: JobVerdict | undefined): string {
-  if (!v || v.kind === "need") return "";
-  const f = v.finding;
-  const line = f?.quote && f.where !== "job" ? ` ${f.where === "log" ? "log" : "annotation"}: ${mdCode(f.quote, 160)}` : "";
-  const said = v.kind === "flake" ? `${mdText(v.evidence, 160)} (${mdText(v.rule.label, 60)})` : mdText(v.why, 200);
-  const unread = v.unread.length > 0 ? `; ${mdText(v.unread.join(", "), 100)}` : "";
-  return `${said}${line}${unread}`;
+  const p = verdictParts(v);
+  const line = p.quote ? ` ${p.quote.where}: ${mdCode(p.quote.line, 160)}` : "";
+  const unread = p.unread.length > 0 ? `; ${mdText(p.unread.join(", "), 100)}` : "";
+  return p.said || line || unread ? `${mdText(p.said, 200)}${line}${unread}` : "";
 }
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
