@@ -53,6 +53,11 @@ describe("near misses: what a real failure or the code under test writes is neve
     ["a private action the token cannot read", "Error: Unable to resolve action `acme/private-action@v1`, repository not found"],
     ["an unanchored internal error", "Error: Internal server error"],
     ["the runner waiting for a runner", "Waiting for a runner to pick up this job..."],
+    ["a local gem server that is not running", "Could not fetch specs from http://localhost:9292/"],
+    ["a tool version that does not exist", "Error: Unexpected HTTP response: 404"],
+    ["a yarn package that does not exist", 'error An unexpected error occurred: "https://registry.yarnpkg.com/left-padd: Request failed \\"404 Not Found\\"".'],
+    ["an artifact name taken", "Error: Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run"],
+    ["a git 404 from a missing repository", "remote: Repository not found.\nfatal: repository 'https://github.com/o/missing/' not found"],
   ])("%s", (_name, text) => {
     for (let run = 0; run < 2; run++) {
       const v = judgeByPresets(BOTH, job(), asLog(text));

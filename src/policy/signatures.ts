@@ -188,10 +188,11 @@ export const SIGNATURES: Signature[] = [
     category: "network",
     title: "a connection was reset",
     pattern:
-      "\\beconnreset\\b|connection reset by peer|socket hang up|an existing connection was forcibly closed by the remote host|client network socket disconnected before secure tls connection was established|network is unreachable",
+      "(\\b|_)econnreset\\b|connection reset by peer|socket hang up|(java\\.net\\.socketexception|javax\\.net\\.ssl\\.sslexception): connection reset|an existing connection was forcibly closed by the remote host|client network socket disconnected before secure tls connection was established|network is unreachable",
     examples: [
       { text: "npm ERR! code ECONNRESET\nnpm ERR! network aborted\nnpm ERR! network This is a problem related to network connectivity.", source: "actions/runner-images#3737" },
       { text: "##[error]Client network socket disconnected before secure TLS connection was established", source: "actions/upload-artifact#116" },
+      { text: "Error: Exception in thread \"main\" java.net.SocketException: Connection reset", source: "MobilityData/gtfs-validator#1338" },
     ],
   },
   {
@@ -199,7 +200,7 @@ export const SIGNATURES: Signature[] = [
     category: "network",
     title: "a network call timed out",
     pattern:
-      "\\b(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
+      "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
     examples: [
       { text: "Error: connect ETIMEDOUT 185.199.110.133:443", source: "ruby/setup-ruby#398" },
       { text: "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: TLS handshake timeout", source: "SuziKim/DCCW#1" },
@@ -210,20 +211,22 @@ export const SIGNATURES: Signature[] = [
     id: "npm-registry",
     category: "network",
     title: "the npm registry failed (network error, 5xx or 429)",
-    pattern: `npm (err!|error) (network\\b|code e(${HTTP_5XX}|429)\\b|(${HTTP_5XX}|429) [a-z -]+ - (get|head|put) https?://)`,
+    pattern: `npm (err!|error) (network\\b|code e(${HTTP_5XX}|429)\\b|(${HTTP_5XX}|429) [a-z -]+ - (get|head|put) https?://|fetch failed with status code (${HTTP_5XX}|429))`,
     examples: [
       { text: "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/@babel/plugin-transform-new-target/-/plugin-transform-new-target-7.4.4.tgz", source: "actions/setup-node#112" },
       { text: "npm error code E429\nnpm error 429 Too Many Requests - GET https://registry.npmjs.org/yargs-parser/-/yargs-parser-21.0.1.tgz", source: "nodejs/node#59620" },
       { text: "npm ERR! network This is a problem related to network connectivity.", source: "actions/runner-images#3737" },
+      { text: "npm ERR! fetch failed with status code 503", source: "npm/npm#12960" },
     ],
   },
   {
     id: "yarn-network",
     category: "network",
     title: "yarn could not reach its registry",
-    pattern: `there appears to be trouble with your network connection|error an unexpected error occurred: "https?://[^"]*: (etimedout|esockettimedout|econnreset|eai_again|enotfound|socket hang up|request failed \\\\?"(${HTTP_5XX}|429))`,
+    pattern: `there appears to be trouble with your network connection|(error )?an unexpected error occurred: "https?://[^\\s"]+: (etimedout|esockettimedout|econnreset|eai_again|enotfound|socket hang up|request failed \\\\?"(${HTTP_5XX}|429))`,
     examples: [
       { text: "info There appears to be trouble with your network connection. Retrying...\nerror An unexpected error occurred: \"https://registry.yarnpkg.com/@material-ui/icons/-/icons-4.11.2.tgz: ESOCKETTIMEDOUT\".", source: "opstrace/opstrace#873" },
+      { text: "An unexpected error occurred: \"https://registry.npmjs.org/classnames/-/classnames-2.2.5.tgz: Request failed \\\"503 Service Unavailable\\\"\".", source: "npm/npm#20904" },
     ],
   },
   {
@@ -238,11 +241,12 @@ export const SIGNATURES: Signature[] = [
   {
     id: "apt-mirror",
     category: "network",
-    title: "an apt mirror failed (hash mismatch mid-sync, 5xx, unreachable)",
-    pattern: `hash sum mismatch|mirror sync in progress\\?|failed to fetch [^\\s]+\\s+(${HTTP_5XX}|429)\\b|failed to fetch [^\\n]{1,300}(connection timed out|connection failed|could not connect to|unable to connect to)`,
+    title: "a Linux package mirror failed (apt: hash mismatch mid-sync, 5xx, unreachable; apk: temporary error)",
+    pattern: `hash sum mismatch|temporary error \\(try again later\\)|mirror sync in progress\\?|failed to fetch [^\\s]+\\s+(${HTTP_5XX}|429)\\b|failed to fetch [^\\n]{1,300}(connection timed out|connection failed|could not connect to|unable to connect to)`,
     examples: [
       { text: "E: Failed to fetch https://packages.microsoft.com/ubuntu/16.04/prod/dists/xenial/main/binary-amd64/Packages.bz2  Hash Sum mismatch", source: "r-lib/actions#51" },
       { text: "Failed to fetch https://packages.microsoft.com/ubuntu/20.04/prod/dists/focal/main/binary-armhf/Packages.gz  File has unexpected size (17314 != 17306). Mirror sync in progress? [IP: 40.85.80.91 443]", source: "microsoft/linux-package-repositories#100" },
+      { text: "ERROR: http://dl-cdn.alpinelinux.org/alpine/v3.4/main: temporary error (try again later)", source: "gliderlabs/docker-alpine#264" },
     ],
   },
   {
@@ -289,14 +293,17 @@ export const SIGNATURES: Signature[] = [
   {
     id: "http-fetch-5xx",
     category: "network",
-    title: "a download failed (curl, NuGet, conda, pnpm, the Gradle wrapper)",
-    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
+    title: "a download failed (curl, NuGet, conda, pnpm, composer, bundler, tool downloads, the Gradle wrapper)",
+    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
     examples: [
       { text: "##[error]Exception in thread \"main\" java.io.IOException: Server returned HTTP response code: 503 for URL: https://services.gradle.org/distributions/gradle-9.7.0-bin.zip", source: "basecamp/basecamp-sdk#729" },
       { text: "[NuGet] Response status code does not indicate success: 503 (Service Unavailable).", source: "openvinotoolkit/openvino#22568" },
       { text: "  CondaHTTPError: HTTP 530 CONNECTION FAILED for url <https://conda.anaconda.org/conda-forge/linux-64/blessings-1.7-py37h89c1867_1005.tar.bz2>", source: "modin-project/modin#3729" },
       { text: "ERR_PNPM_META_FETCH_FAIL GET https://registry.npmjs.org/@graphql-tools%2Fschema: request to https://registry.npmjs.org/@graphql-tools%2Fschema failed, reason: Socket timeout", source: "overengineeringstudio/effect-utils#562" },
       { text: "curl: (56) OpenSSL SSL_read: Connection reset by peer, errno 104", source: "JasonEtco/upload-to-release#21" },
+      { text: "##[error]Unexpected HTTP response: 500", source: "actions/setup-node#133" },
+      { text: "Error: curl error 28 while downloading https://packagist.org/api/security-advisories/: Operation timed out after 10006 milliseconds with 0 bytes received", source: "composer/composer#12535" },
+      { text: "Could not fetch specs from https://rubygems.org/", source: "jipiboily/monologue#219" },
       { text: "Internal Error: Error when performing the request to https://registry.npmjs.org/yarn; for troubleshooting help, see https://github.com/nodejs/corepack#troubleshooting", source: "nodejs/corepack#458" },
       { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
       { text: "Error: Exception in thread \"main\" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)", source: "apache/polaris#3381" },
