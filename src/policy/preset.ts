@@ -85,6 +85,11 @@ export function normalise(text: string): string {
  * the tool survived: it proves no flake, only a real failure.
  */
 const isWarning = (line: string) => /^\s*##\[warning\]/i.test(line);
+/**
+ * A network failure talking to the job's own machine (a service container or server the job
+ * started) is the job's doing: a server that never came up, not the network.
+ */
+const isLocal = (line: string) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]/i.test(line);
 
 export interface Hit {
   sig: Signature;
@@ -101,7 +106,7 @@ export function scanText(all: string, flakeText: string = all): { real?: Hit; fl
   const proof = normalise(flakeText);
   const flakes: Hit[] = [];
   for (const { sig, re } of FLAKES) {
-    const line = findLine(re, proof, (l) => !isWarning(l));
+    const line = findLine(re, proof, (l) => !isWarning(l) && !(sig.category === "network" && isLocal(l)));
     if (line !== null) flakes.push({ sig, line });
   }
   for (const { sig, re } of LAST) {

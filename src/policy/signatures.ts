@@ -174,8 +174,9 @@ export const SIGNATURES: Signature[] = [
     id: "dns",
     category: "network",
     title: "a host name could not be resolved (DNS)",
+    // Only dotted names: "postgres" or "db" not resolving is a service container that never came up.
     pattern:
-      "temporary failure in name resolution|temporary failure resolving|could not resolve host|getaddrinfo (eai_again|enotfound)|\\beai_again\\b|lookup [^\\s]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|name or service not known|unknownhostexception|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
+      "temporary failure in name resolution|temporary failure resolving|could not resolve host:? [a-z0-9-]+\\.[a-z0-9.-]+|getaddrinfo (eai_again|enotfound) [a-z0-9-]+\\.[a-z0-9.-]+|lookup [a-z0-9-]+\\.[^\\s:]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception: [a-z0-9-]+\\.[a-z]|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
     examples: [
       { text: "W: Failed to fetch http://deb.debian.org/debian/dists/unstable/InRelease  Temporary failure resolving 'deb.debian.org'", source: "actions/runner-images#6013" },
       { text: "Error: getaddrinfo EAI_AGAIN api.github.com", source: "einaregilsson/build-number#8" },
@@ -416,6 +417,15 @@ export const EXCLUSIONS: Signature[] = [
     examples: [
       { text: "Resource not accessible by integration", source: "cpp-for-yourself/homeworks#17" },
       { text: "remote: Permission to zzc8081/yarb.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/zzc8081/yarb.git/': The requested URL returned error: 403", source: "Vu1nT0tal/yarb#17" },
+    ],
+  },
+  {
+    id: "push-rejected",
+    category: "real",
+    title: "the git server refused the push (a file over the size limit, a protected branch, a hook)",
+    pattern: "gh001: large files detected|exceeds github's file size limit|\\[remote rejected\\]|pre-receive hook declined",
+    examples: [
+      { text: "remote: error: File repo/brave-bin-1:1.46.144-1-x86_64.pkg.tar.zst is 138.23 MB; this exceeds GitHub's file size limit of 100.00 MB", source: "pacman-repo-builder/pacman-repo-builder#58" },
     ],
   },
   {
