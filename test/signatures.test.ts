@@ -54,6 +54,8 @@ describe("near misses: what a real failure or the code under test writes is neve
     ["an unanchored internal error", "Error: Internal server error"],
     ["the runner waiting for a runner", "Waiting for a runner to pick up this job..."],
     ["a local gem server that is not running", "Could not fetch specs from http://localhost:9292/"],
+    ["the job's own server never answered (start-server-and-test)", "Error: Timeout awaiting 'request' for 30000ms"],
+    ["a registry refusing the push (403)", "failed to solve: rpc error: code = Unknown desc = unexpected status: 403 Forbidden"],
     ["a service container that never came up (its name)", "Error: getaddrinfo ENOTFOUND postgres"],
     ["a database container by name", 'psql: error: could not translate host name "db" to address: Name or service not known'],
     ["a server the job started, timing out", "Error: connect ETIMEDOUT 127.0.0.1:5432"],

@@ -108,7 +108,7 @@ export const SIGNATURES: Signature[] = [
     id: "action-download",
     category: "github",
     title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://codeload\\.github\\.com/`,
+    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|ssl connection could not be established|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://(codeload\\.github\\.com|api\\.github\\.com/repos)/`,
     examples: [
       { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
       { text: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/master'. Error Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" },
@@ -275,10 +275,11 @@ export const SIGNATURES: Signature[] = [
     id: "container-registry",
     category: "network",
     title: "a container registry answered 5xx",
-    pattern: `received unexpected http status: (${HTTP_5XX})|error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
+    pattern: `received unexpected http status: (${HTTP_5XX})|unexpected status( from (get|head|post|put) request to [^\\s]+)?: (${HTTP_5XX}) |unexpected status code https?://[^\\s]+: (${HTTP_5XX}) |error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
     examples: [
       { text: "Error response from daemon: received unexpected HTTP status: 503 Service Unavailable", source: "EnricoMi/publish-unit-test-result-action#379" },
       { text: "Error response from daemon: Head \"https://registry-1.docker.io/v2/devopsinfra/action-pull-request/manifests/v0.5.5\": received unexpected HTTP status: 503 Service Unavailable", source: "devops-infra/action-pull-request#196" },
+      { text: "buildx call failed with: error: failed to solve: rpc error: code = Unknown desc = unexpected status: 503 Service Unavailable", source: "docker/build-push-action#334" },
     ],
   },
   {
