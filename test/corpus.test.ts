@@ -21,11 +21,13 @@ test("the corpus holds at least 100 jobs, flakes and real failures, each with a 
   }
 });
 
-describe("no real failure is re-run", () => {
+describe("no real failure is re-run, however the parts the quote leaves out are read", () => {
   test.each(real.map((e) => [`${e.id} (${e.source})`, e] as const))("%s", (_name, entry) => {
-    for (const noStep of entry.failedStep === null ? [false, true] : [false]) {
-      const r = rerunsEntry(entry, ["infrastructure", "network"], noStep);
-      expect(r.rerun ? r.why : "not re-run").toBe("not re-run");
+    for (const assumeNoFailedStep of entry.failedStep === null ? [false, true] : [false]) {
+      for (const emptyAnnotations of entry.kind === "log" ? [false, true] : [false]) {
+        const r = rerunsEntry(entry, ["infrastructure", "network"], { assumeNoFailedStep, emptyAnnotations });
+        expect(r.rerun ? r.why : "not re-run").toBe("not re-run");
+      }
     }
   });
 });

@@ -46,22 +46,25 @@ const notStarted = (over: Record<string, unknown> = {}) =>
 const ANNOTATIONS = "GET /repos/o/r/check-runs/100/annotations?per_page=50";
 
 describe("the presets in the handler", () => {
-  test("runner lost with no failed step and no annotation at all: re-run, after one annotation read and no log", async () => {
+  test("runner lost with no failed step, no annotation at all and its log gone (404): re-run", async () => {
     const h = await harness();
     config(h, PRESET);
     jobs(h, [apiJob({ steps: [{ name: "Set up job", conclusion: "success" }, { name: "Run tests", conclusion: null, status: "in_progress" }], runner_name: "GitHub Actions 9" })]);
     annotations(h, 100, []);
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     expectRerun(h);
     await deliver(h);
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
       `GET ${JOBS}`,
       ANNOTATIONS,
+      "GET /repos/o/r/actions/jobs/100/logs",
       "GET /repos/o/r/pulls/5",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);
-    expect(check(h).output.text).toContain("| infrastructure (flake) | infrastructure: the job failed with no failed step and no annotation at all");
+    expect(check(h).output.text).toContain("| infrastructure (flake) | infrastructure: the job failed with no failed step, no annotation at all and nothing in its log");
+    expect(check(h).output.text).toContain("log: 404");
   });
 
   test("a billing block with no steps is not re-run (real: billing), and the check run quotes GitHub's line", async () => {
@@ -74,7 +77,7 @@ describe("the presets in the handler", () => {
     // The first real failure stops reading: no log, no re-run.
     expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", `GET ${JOBS}`, ANNOTATIONS, "POST /repos/o/r/check-runs"]);
     expect(check(h).output.title).toBe("Not re-run: real failure");
-    expect(check(h).output.summary).toContain("is a real failure: billing, a spending limit or a storage quota (never retried by a preset)");
+    expect(check(h).output.summary).toContain("is a real failure: billing, a spending limit, a storage quota or an account GitHub blocked (never retried by a preset)");
     expect(check(h).output.text).toContain("| **real** |");
     expect(check(h).output.text).toContain("annotation: `The job was not started because recent account payments have failed");
   });

@@ -12,7 +12,10 @@ const judge = (j: ReturnType<typeof job>, a: AutoConfig, evidence: Evidence = {}
 describe("the presets", () => {
   test.each<[string, ReturnType<typeof job>, Evidence, string, string?]>([
     ["a failed job with no failed step: its annotations are read first", job({ failedStep: null }), {}, "need:annotations"],
-    ["no failed step and no annotation at all: infrastructure", job({ failedStep: null }), { annotations: [] }, "flake", "no failed step and no annotation"],
+    ["no failed step and no annotation at all: its log is read last", job({ failedStep: null }), { annotations: [] }, "need:log"],
+    ["no failed step, no annotation, the log gone: infrastructure", job({ failedStep: null }), { annotations: [], log: null }, "flake", "no failed step, no annotation at all"],
+    ["no failed step, no annotation, the log says billing: real", job({ failedStep: null }), { annotations: [], log: "The job was not started because recent account payments have failed" }, "real", "billing"],
+    ["no failed step, no annotation, a job never picked up: real", job({ failedStep: null }), { annotations: [], log: "Waiting for a runner to pick up this job..." }, "real", "no runner ever picked"],
     ["no failed step and a billing annotation: real", job({ failedStep: null }), { annotations: [note("The job was not started because your account is locked due to a billing issue.")] }, "real", "billing"],
     ["no failed step, annotations unreadable: the log decides, and an empty one proves nothing", job({ failedStep: null }), { annotations: null, log: "" }, "real", "no signature matched"],
     ["no runner and no steps is no proof by itself", job({ failedStep: null, runnerName: null, stepCount: 0 }), { annotations: [note("This request was automatically failed because there were no enabled runners online to process the request for more than 1 days.")] }, "real", "no runner online"],
@@ -104,8 +107,8 @@ describe("retry rules: the first rule that matches a failed job decides it", () 
   test("the attempt must be below the limit of every rule that matched", () => {
     const e2e = job({ id: 1, name: "e2e chrome" });
     const lost = job({ id: 2, name: "unit", failedStep: null });
-    // The lost runner left no annotation at all.
-    const evidence = new Map<number, Evidence>([[1, { annotations: [note("Process completed with exit code 143.")] }], [2, { annotations: [] }]]);
+    // The lost runner left no annotation at all, and no log.
+    const evidence = new Map<number, Evidence>([[1, { annotations: [note("Process completed with exit code 143.")] }], [2, { annotations: [], log: null }]]);
     expect(judgeRun(run({ runAttempt: 1 }), [e2e, lost], rules, a, evidence)).toMatchObject({ kind: "rerun", maxAttempts: 2 });
     const second = judgeRun(run({ runAttempt: 2 }), [e2e, lost], rules, a, evidence);
     expect(second).toMatchObject({ kind: "refuse", refusal: { reason: "max-attempts" } });

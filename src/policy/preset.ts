@@ -52,7 +52,7 @@ export const JOB_SIGNATURES = {
   noFailedStep: {
     id: "no-failed-step",
     category: "runner",
-    title: "the job failed with no failed step and no annotation at all (its runner vanished before it could report)",
+    title: "the job failed with no failed step, no annotation at all and nothing in its log (its runner vanished before it could report)",
     pattern: "",
     examples: [],
   },
@@ -154,12 +154,11 @@ export function judgeByPresets(presets: readonly PresetName[], job: JobFacts, ev
   if (annotations) {
     const decided = judge(annotationText(annotations), annotationText(annotations.filter(proves)), "annotations");
     if (decided) return { finding: decided };
-    // Positive evidence only: a failed job with no failed step and no annotation at all lost its runner
-    // before it could report. Billing blocks and offline pools leave an annotation, and so do cancellations.
-    if (annotations.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure")) {
-      return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
-    }
   }
+  // Positive evidence only: a failed job with no failed step and no annotation at all lost its runner
+  // before it could report (billing blocks, offline pools and cancellations leave an annotation). Its
+  // log, when there is one, is read first: a real failure written there still wins.
+  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure");
   if (evidence.log === undefined) return { need: "log" };
   if (evidence.log) {
     const tail = logTail(evidence.log);
@@ -167,6 +166,7 @@ export function judgeByPresets(presets: readonly PresetName[], job: JobFacts, ev
     if (decided) return { finding: decided };
   }
   if (last) return { finding: found(last.hit, last.where) };
+  if (silent) return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
   return { finding: { outcome: "unknown", signature: null, quote: null, where: null, ...(off ? { off: off.sig } : {}) } };
 }
 

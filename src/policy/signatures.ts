@@ -329,12 +329,13 @@ export const EXCLUSIONS: Signature[] = [
   {
     id: "billing",
     category: "real",
-    title: "billing, a spending limit or a storage quota",
-    pattern: "job was not started because|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
+    title: "billing, a spending limit, a storage quota or an account GitHub blocked",
+    pattern: "job was not started because|actions (has|have) been disabled for this (user|account|organization|repository)|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
     examples: [
       { text: "The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings", source: "nodejs/admin#980" },
       { text: "The job was not started because your account is locked due to a billing issue.", source: "fontanierh/boxology#734" },
       { text: "The job was not started because the spending limit for Actions and Packages has been exceeded.", source: "sazs34/MyActions#237" },
+      { text: "Actions has been disabled for this user", source: "CSOAI-ORG/councilof-ai#1160" },
       { text: "  batch response: This repository is over its data quota. Account responsible for LFS bandwidth should purchase more data packs to restore access.", source: "johannesvollmer/exrs#88" },
     ],
   },
@@ -346,6 +347,19 @@ export const EXCLUSIONS: Signature[] = [
     examples: [
       { text: "This request was automatically failed because there were no enabled runners online to process the request for more than 1 days.", source: "apache/airflow-site#1054" },
       { text: "This request was automatically failed because there were no runners enabled online to process the request for more than 1 day.", source: "ComputationalRadiationPhysics/cuda_memtest#46" },
+    ],
+  },
+  {
+    id: "never-picked-up",
+    category: "real",
+    title: "no runner ever picked the job up (labels no runner has, or an offline pool)",
+    // GitHub's line for a job still queued: when such a job fails, no runner matched, and a re-run
+    // queues it for the same labels again.
+    pattern: "waiting for a (self-hosted |hosted )?runner to pick ?up this job|job is waiting for a hosted runner to come online|can't find any online and idle (self-hosted )?(or hosted )?runner",
+    examples: [
+      { text: "Waiting for a runner to pick up this job...", source: "actions/runner#3609" },
+      { text: "Waiting for a runner to pick up this job..", source: "actions/runner#2890" },
+      { text: "Can't find any online and idle self-hosted runner in the current repository, account/organization and enterprise that matches the required labels: 'ubuntu-16.04'\nWaiting for a self-hosted runner to pickup this job...", source: "go-vela/ui#448" },
     ],
   },
   {

@@ -44,11 +44,21 @@ export const PRESET_SETS: { name: string; presets: PresetName[]; targets: Label[
   { name: "infrastructure + network", presets: ["infrastructure", "network"], targets: ["infrastructure", "network"] },
 ];
 
+/** How the parts of a job an entry does not quote are read. */
+export interface Reading {
+  /** `failedStep: null` (the quote does not say) judged as a job with no failed step. */
+  assumeNoFailedStep?: boolean;
+  /** A log entry's annotations: unreadable (the default), or read and empty. */
+  emptyAnnotations?: boolean;
+}
+
 /**
- * Whether the bot re-runs the entry's job. `failedStep: null` is judged as a job with a failed step
- * (the quote does not prove otherwise); `assumeNoFailedStep` judges it the other way too.
+ * Whether the bot re-runs the entry's job. By default `failedStep: null` is judged as a job with a
+ * failed step (the quote does not prove otherwise) and a log entry's annotations as unreadable;
+ * `reading` judges them the other way.
  */
-export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], assumeNoFailedStep = false): { rerun: boolean; why: string } {
+export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], reading: Reading = {}): { rerun: boolean; why: string } {
+  const assumeNoFailedStep = reading.assumeNoFailedStep ?? false;
   const noFailedStep = entry.failedStep === false || (entry.failedStep === null && assumeNoFailedStep);
   const failed = job({
     id: 1,
@@ -58,7 +68,9 @@ export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], assumeNoF
   const evidence: Evidence =
     entry.kind === "annotation"
       ? { annotations: [{ level: "failure", message: entry.text, title: null }], log: null, unread: { log: 404 } }
-      : { annotations: null, log: entry.text, unread: { annotations: 404 } };
+      : reading.emptyAnnotations
+        ? { annotations: [], log: entry.text }
+        : { annotations: null, log: entry.text, unread: { annotations: 404 } };
   const config = auto({ preset: presets });
   const verdict = judgeRun(run(), [failed], rulesOf(config), config, new Map([[failed.id, evidence]]));
   if (verdict.kind === "need") throw new Error(`entry ${entry.id}: the judge still asks for ${verdict.what}`);
