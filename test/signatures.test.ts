@@ -55,6 +55,7 @@ describe("near misses: what a real failure or the code under test writes is neve
     ["the runner waiting for a runner", "Waiting for a runner to pick up this job..."],
     ["a local gem server that is not running", "Could not fetch specs from http://localhost:9292/"],
     ["the job's own server never answered (start-server-and-test)", "Error: Timeout awaiting 'request' for 30000ms"],
+    ["Codecov refusing an upload without its token (404)", "Error: There was an error fetching the storage URL during POST: 404 - {'detail': ErrorDetail(string='Unable to locate build via Github Actions API.')}"],
     ["a registry refusing the push (403)", "failed to solve: rpc error: code = Unknown desc = unexpected status: 403 Forbidden"],
     ["a service container that never came up (its name)", "Error: getaddrinfo ENOTFOUND postgres"],
     ["a database container by name", 'psql: error: could not translate host name "db" to address: Name or service not known'],

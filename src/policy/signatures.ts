@@ -125,6 +125,18 @@ export const SIGNATURES: Signature[] = [
     examples: [{ text: "##[error]Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" }],
   },
   {
+    id: "github-api-5xx",
+    category: "github",
+    title: "the GitHub API answered 5xx to an action or the gh CLI",
+    // The uncaught Octokit error, GitHub's 5xx page ("Unicorn!") and gh's own wording; all name a 5xx.
+    pattern: "requesterror \\[httperror\\]: (server error|bad gateway|service unavailable)|<title>unicorn! · github</title>|\\bgh: [^\\n]{0,100}\\(http 5[0-3][0-9]\\)",
+    examples: [
+      { text: "RequestError [HttpError]: Server Error", source: "fkirc/skip-duplicate-actions#301" },
+      { text: "gh: Server Error (HTTP 502)", source: "geoffreywiseman/gh-actuse#9" },
+      { text: "<title>Unicorn! · GitHub</title>", source: "github/gh-aw#39904" },
+    ],
+  },
+  {
     id: "cache-service",
     category: "github",
     title: "the Actions cache service answered 5xx or 429",
@@ -296,7 +308,7 @@ export const SIGNATURES: Signature[] = [
     id: "http-fetch-5xx",
     category: "network",
     title: "a download failed (curl, NuGet, conda, pnpm, composer, bundler, tool downloads, the Gradle wrapper)",
-    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
+    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error fetching the storage url during post:\\s*(${HTTP_5XX}|429)|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
     examples: [
       { text: "##[error]Exception in thread \"main\" java.io.IOException: Server returned HTTP response code: 503 for URL: https://services.gradle.org/distributions/gradle-9.7.0-bin.zip", source: "basecamp/basecamp-sdk#729" },
       { text: "[NuGet] Response status code does not indicate success: 503 (Service Unavailable).", source: "openvinotoolkit/openvino#22568" },
@@ -306,6 +318,8 @@ export const SIGNATURES: Signature[] = [
       { text: "##[error]Unexpected HTTP response: 500", source: "actions/setup-node#133" },
       { text: "Error: curl error 28 while downloading https://packagist.org/api/security-advisories/: Operation timed out after 10006 milliseconds with 0 bytes received", source: "composer/composer#12535" },
       { text: "Could not fetch specs from https://rubygems.org/", source: "jipiboily/monologue#219" },
+      { text: "[2024-02-06T15:34:25.740Z] ['error'] There was an error running the uploader: Error uploading to https://codecov.io: Error: There was an error fetching the storage URL during POST: 502 - ", source: "finos/git-proxy#441" },
+      { text: "Error: There was an error fetching the storage URL during POST:\n503 - upstream connect error or disconnect/reset before headers.", source: "crate/crate-python#469" },
       { text: "Internal Error: Error when performing the request to https://registry.npmjs.org/yarn; for troubleshooting help, see https://github.com/nodejs/corepack#troubleshooting", source: "nodejs/corepack#458" },
       { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
       { text: "Error: Exception in thread \"main\" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)", source: "apache/polaris#3381" },
