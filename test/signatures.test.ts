@@ -6,6 +6,7 @@
 import { EXCLUSIONS, SIGNATURES, type Signature } from "../src/policy/signatures.js";
 import { judgeByPresets, PRESET_OF, scanText, type Evidence } from "../src/policy/preset.js";
 import type { FlakeCategory } from "../src/policy/signatures.js";
+import { RE2JS } from "re2js";
 import { job } from "./helpers/facts.js";
 
 const cases = (list: Signature[]) => list.flatMap((sig) => sig.examples.map((e, i) => [`${sig.id} #${i + 1} (${e.source})`, sig, e.text] as const));
@@ -80,4 +81,25 @@ test("every entry names its source and quotes at least one real text", () => {
     for (const e of sig.examples) expect(e.source).toMatch(/^([\w.-]+\/[\w.-]+#\d+|https:\/\/\S+)$/);
   }
   expect(new Set([...SIGNATURES, ...EXCLUSIONS].map((s) => s.id)).size).toBe(SIGNATURES.length + EXCLUSIONS.length);
+});
+
+describe("the patterns are safe to run natively (they are ours, not a config's)", () => {
+  const all = [...SIGNATURES, ...EXCLUSIONS];
+  // A quantifier on a group that holds an unbounded quantifier could backtrack without end.
+  const NESTED = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+
+  test.each(all.map((s) => [s.id, s]))("%s is valid RE2 (no look-around, no back-reference) and has no nested repetition", (_id, sig) => {
+    expect(() => RE2JS.compile(`(?im)${sig.pattern}`)).not.toThrow();
+    expect(sig.pattern).not.toMatch(NESTED);
+  });
+
+  test("RE2 and the native engine agree on every example", () => {
+    for (const sig of all) {
+      const re2 = RE2JS.compile(`(?im)${sig.pattern}`);
+      const js = new RegExp(sig.pattern, "im");
+      for (const { text } of [...SIGNATURES, ...EXCLUSIONS].flatMap((s) => s.examples)) {
+        expect([sig.id, js.test(text)]).toEqual([sig.id, re2.matcher(text).find()]);
+      }
+    }
+  });
 });

@@ -8,10 +8,8 @@
  * Evidence is judged in the order it is read (annotations, then the log tail). In each piece, the
  * `real` exclusions are looked for first: one anywhere wins over any flake signature.
  */
-import { RE2JS } from "re2js";
 import type { PresetName } from "../config/schema.js";
 import type { Annotation, JobFacts } from "../domain/facts.js";
-import { findLine } from "../util/re2.js";
 import { logTail } from "./log-patterns.js";
 import { EXCLUSIONS, SIGNATURES, type FlakeCategory, type Signature } from "./signatures.js";
 
@@ -65,9 +63,29 @@ export const JOB_SIGNATURES = {
   },
 } as const satisfies Record<string, Signature>;
 
-type Compiled = { sig: Signature; re: RE2JS };
-/** Compiled once: the patterns are ours, not a config's. */
-const compile = (list: Signature[]): Compiled[] => list.map((sig) => ({ sig, re: RE2JS.compile(`(?im)${sig.pattern}`) }));
+type Compiled = { sig: Signature; re: RegExp };
+/**
+ * Compiled once, as native regular expressions: the patterns are ours, not a config's (a config's
+ * patterns go through RE2). A test keeps every one valid RE2 (no look-around, no back-reference)
+ * with bounded repetition only, so none can backtrack without end; `npm run bench:signatures`
+ * measures both engines on a 64 KiB log.
+ */
+const compile = (list: Signature[]): Compiled[] => list.map((sig) => ({ sig, re: new RegExp(sig.pattern, "gim") }));
+
+/** The first line of `text` holding a match of `re` that `accept` takes, or null. */
+function findLine(re: RegExp, text: string, accept: (line: string) => boolean = () => true): string | null {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf("\n", m.index - 1) + 1;
+    const end = text.indexOf("\n", m.index);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    if (accept(line)) return line;
+    // Go on from the next line: one line is judged once.
+    if (end < 0) break;
+    re.lastIndex = end + 1;
+  }
+  return null;
+}
 const FIRST = compile(EXCLUSIONS.filter((s) => s.order !== "last"));
 const LAST = compile(EXCLUSIONS.filter((s) => s.order === "last"));
 const FLAKES = compile(SIGNATURES);

@@ -18,21 +18,6 @@ export function findPattern(patterns: CompiledPatterns, text: string): string | 
   return null;
 }
 
-/**
- * The first line of `text` holding a match of `re` that `accept` takes, or null. The pattern runs on
- * the whole text once (linear time); only the lines it matched in are looked at.
- */
-export function findLine(re: RE2JS, text: string, accept: (line: string) => boolean = () => true): string | null {
-  const m = re.matcher(text);
-  while (m.find()) {
-    const start = text.lastIndexOf("\n", m.start() - 1) + 1;
-    const end = text.indexOf("\n", m.start());
-    const line = text.slice(start, end < 0 ? text.length : end);
-    if (accept(line)) return line;
-  }
-  return null;
-}
-
 export function patternError(pattern: string): string | null {
   try {
     RE2JS.compile(pattern);
