@@ -213,11 +213,12 @@ export const SIGNATURES: Signature[] = [
     category: "network",
     title: "a network call timed out",
     pattern:
-      "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
+      "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|connection attempt failed because the connected party did not properly respond|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
     examples: [
       { text: "Error: connect ETIMEDOUT 185.199.110.133:443", source: "ruby/setup-ruby#398" },
       { text: "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": net/http: TLS handshake timeout", source: "SuziKim/DCCW#1" },
       { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" },
+      { text: "Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" },
     ],
   },
   {
