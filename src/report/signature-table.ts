@@ -22,7 +22,8 @@ const row = (sig: Signature, preset: string, more = sig.examples.length > 1 ? ` 
 
 export function signatureTable(): string {
   const header = "| id | preset | what it means | what GitHub or the tool writes (first example) | seen in |\n| --- | --- | --- | --- | --- |";
-  const flakes = SIGNATURES.map((s) => row(s, `${PRESET_OF[s.category as FlakeCategory]} (${s.category})`));
+  const presetOf = (s: Signature) => PRESET_OF[s.category as FlakeCategory];
+  const flakes = SIGNATURES.map((s) => row(s, presetOf(s) === s.category ? presetOf(s) : `${presetOf(s)} (${s.category})`));
   const job = `| \`${JOB_SIGNATURES.noFailedStep.id}\` | infrastructure (runner) | ${mdText(JOB_SIGNATURES.noFailedStep.title, 200)} | the job list and an empty annotation list | GitHub's jobs and annotations APIs |`;
   const real = [
     ...EXCLUSIONS.map((s) => row(s, s.order === "last" ? "real (checked last)" : "real")),
