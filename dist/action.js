@@ -57614,16 +57614,6 @@ function findPattern(patterns, text) {
   }
   return null;
 }
-function findLine(re, text, accept = () => true) {
-  const m = re.matcher(text);
-  while (m.find()) {
-    const start = text.lastIndexOf("\n", m.start() - 1) + 1;
-    const end = text.indexOf("\n", m.start());
-    const line = text.slice(start, end < 0 ? text.length : end);
-    if (accept(line)) return line;
-  }
-  return null;
-}
 function patternError(pattern) {
   try {
     RE2JS.compile(pattern);
@@ -58415,10 +58405,10 @@ var SIGNATURES = [
     id: "action-download",
     category: "github",
     title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://codeload\\.github\\.com/`,
+    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|ssl connection could not be established|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://(codeload\\.github\\.com|api\\.github\\.com/repos)/`,
     examples: [
-      { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
       { text: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/master'. Error Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" },
+      { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
       { text: "Error: Failed to download archive 'https://codeload.github.com/dtolnay/rust-toolchain/tar.gz/29eef336d9b2848a0b548edc03f92a220660cdb8' after 1 attempts.", source: "rust-bitcoin/corepc#611" },
       { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/zipball/50fbc622fc4ef5163becd7fab6573eac35f8462e'. Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" }
     ]
@@ -58430,6 +58420,18 @@ var SIGNATURES = [
     // Anchored: the runner writes it on its own line; a .NET test's exception text is not at the line start.
     pattern: `^(##\\[error\\])?(error:? )?response status code does not indicate success: (${HTTP_5XX}|429)`,
     examples: [{ text: "##[error]Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" }]
+  },
+  {
+    id: "github-api-5xx",
+    category: "github",
+    title: "the GitHub API answered 5xx to an action or the gh CLI",
+    // The uncaught Octokit error, GitHub's 5xx page ("Unicorn!") and gh's own wording; all name a 5xx.
+    pattern: "requesterror \\[httperror\\]: (server error|bad gateway|service unavailable)|<title>unicorn! \xB7 github</title>|\\bgh: [^\\n]{0,100}\\(http 5[0-3][0-9]\\)",
+    examples: [
+      { text: "RequestError [HttpError]: Server Error", source: "fkirc/skip-duplicate-actions#301" },
+      { text: "gh: Server Error (HTTP 502)", source: "geoffreywiseman/gh-actuse#9" },
+      { text: "<title>Unicorn! \xB7 GitHub</title>", source: "github/gh-aw#39904" }
+    ]
   },
   {
     id: "cache-service",
@@ -58479,7 +58481,8 @@ var SIGNATURES = [
     id: "dns",
     category: "network",
     title: "a host name could not be resolved (DNS)",
-    pattern: "temporary failure in name resolution|temporary failure resolving|could not resolve host|getaddrinfo (eai_again|enotfound)|\\beai_again\\b|lookup [^\\s]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|name or service not known|unknownhostexception|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
+    // Only dotted names: "postgres" or "db" not resolving is a service container that never came up.
+    pattern: "temporary failure in name resolution|temporary failure resolving|could not resolve host:? [a-z0-9-]+\\.[a-z0-9.-]+|getaddrinfo (eai_again|enotfound) [a-z0-9-]+\\.[a-z0-9.-]+|lookup [a-z0-9-]+\\.[^\\s:]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception: [a-z0-9-]+\\.[a-z]|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
     examples: [
       { text: "W: Failed to fetch http://deb.debian.org/debian/dists/unstable/InRelease  Temporary failure resolving 'deb.debian.org'", source: "actions/runner-images#6013" },
       { text: "Error: getaddrinfo EAI_AGAIN api.github.com", source: "einaregilsson/build-number#8" },
@@ -58502,11 +58505,12 @@ var SIGNATURES = [
     id: "network-timeout",
     category: "network",
     title: "a network call timed out",
-    pattern: "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
+    pattern: "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|connection attempt failed because the connected party did not properly respond|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
     examples: [
       { text: "Error: connect ETIMEDOUT 185.199.110.133:443", source: "ruby/setup-ruby#398" },
       { text: 'Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS handshake timeout', source: "SuziKim/DCCW#1" },
-      { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" }
+      { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" },
+      { text: "Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" }
     ]
   },
   {
@@ -58537,6 +58541,7 @@ var SIGNATURES = [
     title: "pip could not reach the package index",
     pattern: `httpsconnectionpool\\(host=[^)]{1,200}\\): (read timed out|max retries exceeded)|http error (${HTTP_5XX}|429) while getting https?://`,
     examples: [
+      { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" },
       { text: `WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out. (read timeout=15)")': /packages/7e/83/284c6d3fac2e74532a9f51f908018690709db9af1469cf728574f6be3abf/setuptools_scm_git_archive-1.1-py2.py3-none-any.whl`, source: "packit/ogr#545" }
     ]
   },
@@ -58576,10 +58581,11 @@ var SIGNATURES = [
     id: "container-registry",
     category: "network",
     title: "a container registry answered 5xx",
-    pattern: `received unexpected http status: (${HTTP_5XX})|error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
+    pattern: `received unexpected http status: (${HTTP_5XX})|unexpected status( from (get|head|post|put) request to [^\\s]+)?: (${HTTP_5XX}) |unexpected status code https?://[^\\s]+: (${HTTP_5XX}) |error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
     examples: [
       { text: "Error response from daemon: received unexpected HTTP status: 503 Service Unavailable", source: "EnricoMi/publish-unit-test-result-action#379" },
-      { text: 'Error response from daemon: Head "https://registry-1.docker.io/v2/devopsinfra/action-pull-request/manifests/v0.5.5": received unexpected HTTP status: 503 Service Unavailable', source: "devops-infra/action-pull-request#196" }
+      { text: 'Error response from daemon: Head "https://registry-1.docker.io/v2/devopsinfra/action-pull-request/manifests/v0.5.5": received unexpected HTTP status: 503 Service Unavailable', source: "devops-infra/action-pull-request#196" },
+      { text: "buildx call failed with: error: failed to solve: rpc error: code = Unknown desc = unexpected status: 503 Service Unavailable", source: "docker/build-push-action#334" }
     ]
   },
   {
@@ -58596,7 +58602,7 @@ var SIGNATURES = [
     id: "http-fetch-5xx",
     category: "network",
     title: "a download failed (curl, NuGet, conda, pnpm, composer, bundler, tool downloads, the Gradle wrapper)",
-    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
+    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error fetching the storage url during post:\\s*(${HTTP_5XX}|429)|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
     examples: [
       { text: '##[error]Exception in thread "main" java.io.IOException: Server returned HTTP response code: 503 for URL: https://services.gradle.org/distributions/gradle-9.7.0-bin.zip', source: "basecamp/basecamp-sdk#729" },
       { text: "[NuGet] Response status code does not indicate success: 503 (Service Unavailable).", source: "openvinotoolkit/openvino#22568" },
@@ -58606,6 +58612,8 @@ var SIGNATURES = [
       { text: "##[error]Unexpected HTTP response: 500", source: "actions/setup-node#133" },
       { text: "Error: curl error 28 while downloading https://packagist.org/api/security-advisories/: Operation timed out after 10006 milliseconds with 0 bytes received", source: "composer/composer#12535" },
       { text: "Could not fetch specs from https://rubygems.org/", source: "jipiboily/monologue#219" },
+      { text: "[2024-02-06T15:34:25.740Z] ['error'] There was an error running the uploader: Error uploading to https://codecov.io: Error: There was an error fetching the storage URL during POST: 502 - ", source: "finos/git-proxy#441" },
+      { text: "Error: There was an error fetching the storage URL during POST:\n503 - upstream connect error or disconnect/reset before headers.", source: "crate/crate-python#469" },
       { text: "Internal Error: Error when performing the request to https://registry.npmjs.org/yarn; for troubleshooting help, see https://github.com/nodejs/corepack#troubleshooting", source: "nodejs/corepack#458" },
       { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
       { text: 'Error: Exception in thread "main" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)', source: "apache/polaris#3381" },
@@ -58628,12 +58636,13 @@ var EXCLUSIONS = [
   {
     id: "billing",
     category: "real",
-    title: "billing, a spending limit or a storage quota",
-    pattern: "job was not started because|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
+    title: "billing, a spending limit, a storage quota or an account GitHub blocked",
+    pattern: "job was not started because|actions (has|have) been disabled for this (user|account|organization|repository)|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
     examples: [
       { text: "The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings", source: "nodejs/admin#980" },
       { text: "The job was not started because your account is locked due to a billing issue.", source: "fontanierh/boxology#734" },
       { text: "The job was not started because the spending limit for Actions and Packages has been exceeded.", source: "sazs34/MyActions#237" },
+      { text: "Actions has been disabled for this user", source: "CSOAI-ORG/councilof-ai#1160" },
       { text: "  batch response: This repository is over its data quota. Account responsible for LFS bandwidth should purchase more data packs to restore access.", source: "johannesvollmer/exrs#88" }
     ]
   },
@@ -58645,6 +58654,19 @@ var EXCLUSIONS = [
     examples: [
       { text: "This request was automatically failed because there were no enabled runners online to process the request for more than 1 days.", source: "apache/airflow-site#1054" },
       { text: "This request was automatically failed because there were no runners enabled online to process the request for more than 1 day.", source: "ComputationalRadiationPhysics/cuda_memtest#46" }
+    ]
+  },
+  {
+    id: "never-picked-up",
+    category: "real",
+    title: "no runner ever picked the job up (labels no runner has, or an offline pool)",
+    // GitHub's line for a job still queued: when such a job fails, no runner matched, and a re-run
+    // queues it for the same labels again.
+    pattern: "waiting for a (self-hosted |hosted )?runner to pick ?up this job|job is waiting for a hosted runner to come online|can't find any online and idle (self-hosted )?(or hosted )?runner",
+    examples: [
+      { text: "Waiting for a runner to pick up this job...", source: "actions/runner#3609" },
+      { text: "Waiting for a runner to pick up this job..", source: "actions/runner#2890" },
+      { text: "Can't find any online and idle self-hosted runner in the current repository, account/organization and enterprise that matches the required labels: 'ubuntu-16.04'\nWaiting for a self-hosted runner to pickup this job...", source: "go-vela/ui#448" }
     ]
   },
   {
@@ -58718,6 +58740,15 @@ var EXCLUSIONS = [
     ]
   },
   {
+    id: "push-rejected",
+    category: "real",
+    title: "the git server refused the push (a file over the size limit, a protected branch, a hook)",
+    pattern: "gh001: large files detected|exceeds github's file size limit|\\[remote rejected\\]|pre-receive hook declined",
+    examples: [
+      { text: "remote: error: File repo/brave-bin-1:1.46.144-1-x86_64.pkg.tar.zst is 138.23 MB; this exceeds GitHub's file size limit of 100.00 MB", source: "pacman-repo-builder/pacman-repo-builder#58" }
+    ]
+  },
+  {
     id: "user-cancelled",
     category: "real",
     title: "cancelled (by a person, or with the run)",
@@ -58738,7 +58769,7 @@ var JOB_SIGNATURES = {
   noFailedStep: {
     id: "no-failed-step",
     category: "runner",
-    title: "the job failed with no failed step and no annotation at all (its runner vanished before it could report)",
+    title: "the job failed with no failed step, no annotation at all and nothing in its log (its runner vanished before it could report)",
     pattern: "",
     examples: []
   },
@@ -58750,7 +58781,19 @@ var JOB_SIGNATURES = {
     examples: []
   }
 };
-var compile = (list) => list.map((sig) => ({ sig, re: RE2JS.compile(`(?im)${sig.pattern}`) }));
+var compile = (list) => list.map((sig) => ({ sig, re: new RegExp(sig.pattern, "gim") }));
+function findLine(re, text, accept = () => true) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf("\n", m.index - 1) + 1;
+    const end = text.indexOf("\n", m.index);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    if (accept(line)) return line;
+    if (end < 0) break;
+    re.lastIndex = end + 1;
+  }
+  return null;
+}
 var FIRST = compile(EXCLUSIONS.filter((s) => s.order !== "last"));
 var LAST = compile(EXCLUSIONS.filter((s) => s.order === "last"));
 var FLAKES = compile(SIGNATURES);
@@ -58760,6 +58803,7 @@ function normalise(text) {
   return text.replace(ANSI, "").replace(TIMESTAMP, "");
 }
 var isWarning = (line) => /^\s*##\[warning\]/i.test(line);
+var isLocal = (line) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]/i.test(line);
 function scanText(all, flakeText = all) {
   const text = normalise(all);
   for (const { sig, re } of FIRST) {
@@ -58769,7 +58813,7 @@ function scanText(all, flakeText = all) {
   const proof = normalise(flakeText);
   const flakes = [];
   for (const { sig, re } of FLAKES) {
-    const line = findLine(re, proof, (l) => !isWarning(l));
+    const line = findLine(re, proof, (l) => !isWarning(l) && !(sig.category === "network" && isLocal(l)));
     if (line !== null) flakes.push({ sig, line });
   }
   for (const { sig, re } of LAST) {
@@ -58808,10 +58852,8 @@ function judgeByPresets(presets, job, evidence) {
   if (annotations) {
     const decided = judge(annotationText(annotations), annotationText(annotations.filter(proves)), "annotations");
     if (decided) return { finding: decided };
-    if (annotations.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure")) {
-      return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
-    }
   }
+  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure");
   if (evidence.log === void 0) return { need: "log" };
   if (evidence.log) {
     const tail = logTail(evidence.log);
@@ -58819,6 +58861,7 @@ function judgeByPresets(presets, job, evidence) {
     if (decided) return { finding: decided };
   }
   if (last) return { finding: found(last.hit, last.where) };
+  if (silent) return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
   return { finding: { outcome: "unknown", signature: null, quote: null, where: null, ...off ? { off: off.sig } : {} } };
 }
 function describeFinding(f) {
