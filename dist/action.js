@@ -58732,8 +58732,8 @@ var EXCLUSIONS = [
   {
     id: "permission",
     category: "real",
-    title: "a permission or credential was refused",
-    pattern: "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (401|403|404)|rpc failed; (http (401|403|404|413)|curl 22 the requested url returned error: (401|403|404))",
+    title: "a permission or credential was refused, or git's server refused the request (4xx)",
+    pattern: "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (400|401|403|404)|rpc failed; (http (400|401|403|404|411|413|422)|curl 22 the requested url returned error: (400|401|403|404|411|413|422))",
     examples: [
       { text: "Resource not accessible by integration", source: "cpp-for-yourself/homeworks#17" },
       { text: "remote: Permission to zzc8081/yarb.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/zzc8081/yarb.git/': The requested URL returned error: 403", source: "Vu1nT0tal/yarb#17" }
@@ -58803,7 +58803,7 @@ function normalise(text) {
   return text.replace(ANSI, "").replace(TIMESTAMP, "");
 }
 var isWarning = (line) => /^\s*##\[warning\]/i.test(line);
-var isLocal = (line) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]/i.test(line);
+var isLocal = (line) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]|\bhost(=|\s+name\s+)["'][a-z0-9_-]+["']/i.test(line);
 function scanText(all, flakeText = all) {
   const text = normalise(all);
   for (const { sig, re } of FIRST) {

@@ -104,10 +104,10 @@ export function normalise(text: string): string {
  */
 const isWarning = (line: string) => /^\s*##\[warning\]/i.test(line);
 /**
- * A network failure talking to the job's own machine (a service container or server the job
- * started) is the job's doing: a server that never came up, not the network.
+ * A network failure talking to the job's own machine or a service container it started (by its bare
+ * name: host='db', host name "postgres") is the job's doing: a server that never came up.
  */
-const isLocal = (line: string) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]/i.test(line);
+const isLocal = (line: string) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]|\bhost(=|\s+name\s+)["'][a-z0-9_-]+["']/i.test(line);
 
 export interface Hit {
   sig: Signature;

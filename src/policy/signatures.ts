@@ -442,9 +442,9 @@ export const EXCLUSIONS: Signature[] = [
   {
     id: "permission",
     category: "real",
-    title: "a permission or credential was refused",
+    title: "a permission or credential was refused, or git's server refused the request (4xx)",
     pattern:
-      "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (401|403|404)|rpc failed; (http (401|403|404|413)|curl 22 the requested url returned error: (401|403|404))",
+      "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (400|401|403|404)|rpc failed; (http (400|401|403|404|411|413|422)|curl 22 the requested url returned error: (400|401|403|404|411|413|422))",
     examples: [
       { text: "Resource not accessible by integration", source: "cpp-for-yourself/homeworks#17" },
       { text: "remote: Permission to zzc8081/yarb.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/zzc8081/yarb.git/': The requested URL returned error: 403", source: "Vu1nT0tal/yarb#17" },
