@@ -154,6 +154,9 @@ async function callsPerEvent(github: FakeGitHub) {
     await presetCase("preset, runner lost (annotation), log gone", 62_000, () => ({}), (jobId) => {
       repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "The hosted runner: GitHub Actions 9 lost communication with the server." }];
     });
+    await presetCase("preset, billing block (no steps): one annotation read, not re-run", 64_000, () => ({ steps: [], runner_name: null }), (jobId) => {
+      repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings" }];
+    });
     await presetCase("preset, real failure (annotation, then log)", 63_000, () => ({}), (jobId) => {
       repo.annotations[jobId] = [{ path: ".github", annotation_level: "failure", title: "", message: "Process completed with exit code 1." }];
       repo.logs[jobId] = "FAIL src/a.test.ts\n  expected 1 to be 2\n";

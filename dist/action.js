@@ -3026,7 +3026,7 @@ var require_tools = __commonJS({
     function _asString(str2) {
       let result = "";
       let last = 0;
-      let found = false;
+      let found2 = false;
       let point = 255;
       const l = str2.length;
       if (l > 100) {
@@ -3037,10 +3037,10 @@ var require_tools = __commonJS({
         if (point === 34 || point === 92) {
           result += str2.slice(last, i) + "\\";
           last = i;
-          found = true;
+          found2 = true;
         }
       }
-      if (!found) {
+      if (!found2) {
         result = str2;
       } else {
         result += str2.slice(last);
@@ -9014,7 +9014,7 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i, k, keys2, len, next, start;
+            var cursor, end, found2, i, k, keys2, len, next, start;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
@@ -9023,10 +9023,10 @@ var require_light = __commonJS({
             start = `b_${this.id}-`.length;
             end = "_settings".length;
             while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              [next, found2] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
+              for (i = 0, len = found2.length; i < len; i++) {
+                k = found2[i];
                 keys2.push(k.slice(start, -end));
               }
             }
@@ -10172,19 +10172,19 @@ var require_Alias = __commonJS({
           if (ctx)
             ctx.aliasResolveCache = nodes;
         }
-        let found = void 0;
+        let found2 = void 0;
         for (const node of nodes) {
           if (node === this)
             break;
           if (node.anchor === this.source)
-            found = node;
+            found2 = node;
         }
-        if (found && ctx) {
+        if (found2 && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
+          let data = anchors2.get(found2);
           if (!data) {
-            toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            toJS.toJS(found2, null, ctx);
+            data = anchors2.get(found2);
           }
           if (data?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
@@ -10193,14 +10193,14 @@ var require_Alias = __commonJS({
           if (maxAliasCount >= 0) {
             data.count += 1;
             if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
+              data.aliasCount = getAliasCount(doc2, found2, anchors2);
             if (data.count * data.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
           }
         }
-        return found;
+        return found2;
       }
       toJSON(_arg, ctx) {
         if (!ctx)
@@ -13306,7 +13306,7 @@ var require_resolve_props = __commonJS({
       let tag = null;
       let newlineAfterProp = null;
       let comma = null;
-      let found = null;
+      let found2 = null;
       let start = null;
       for (const token of tokens) {
         if (reqSpace) {
@@ -13343,7 +13343,7 @@ var require_resolve_props = __commonJS({
             if (atNewline) {
               if (comment)
                 comment += token.source;
-              else if (!found || indicator !== "seq-item-ind")
+              else if (!found2 || indicator !== "seq-item-ind")
                 spaceBefore = true;
             } else
               commentSep += token.source;
@@ -13377,9 +13377,9 @@ var require_resolve_props = __commonJS({
           case indicator:
             if (anchor || tag)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
-            if (found)
+            if (found2)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
-            found = token;
+            found2 = token;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
@@ -13408,7 +13408,7 @@ var require_resolve_props = __commonJS({
         onError(tab, "TAB_AS_INDENT", "Tabs are not allowed as indentation");
       return {
         comma,
-        found,
+        found: found2,
         spaceBefore,
         comment,
         hasNewline,
@@ -15560,9 +15560,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote2 = this.charAt(0);
-        let end = this.buffer.indexOf(quote2, this.pos + 1);
-        if (quote2 === "'") {
+        const quote3 = this.charAt(0);
+        let end = this.buffer.indexOf(quote3, this.pos + 1);
+        if (quote3 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -19066,7 +19066,7 @@ var require_Group = __commonJS({
         clusterKeys() {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var cursor, end, found, i, k, keys2, len, next, start;
+            var cursor, end, found2, i, k, keys2, len, next, start;
             if (_this2.connection == null) {
               return _this2.Promise.resolve(_this2.keys());
             }
@@ -19078,10 +19078,10 @@ var require_Group = __commonJS({
               var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
               var _ref2 = _slicedToArray2(_ref, 2);
               next = _ref2[0];
-              found = _ref2[1];
+              found2 = _ref2[1];
               cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
+              for (i = 0, len = found2.length; i < len; i++) {
+                k = found2[i];
                 keys2.push(k.slice(start, -end));
               }
             }
@@ -26942,7 +26942,7 @@ var LEDGER_CATEGORIES, LEDGER_DAYS, LEDGER_CAP_PER_REPO;
 var init_ledger = __esm({
   "src/domain/ledger.ts"() {
     "use strict";
-    LEDGER_CATEGORIES = ["infrastructure", "rule", "any", "command"];
+    LEDGER_CATEGORIES = ["infrastructure", "network", "rule", "any", "command"];
     LEDGER_DAYS = 90;
     LEDGER_CAP_PER_REPO = 5e3;
   }
@@ -28233,7 +28233,7 @@ var require_rbtree = __commonJS({
       node.right = this._root;
       var p = null;
       var gp = null;
-      var found = null;
+      var found2 = null;
       var dir = 1;
       while (node.get_child(dir) !== null) {
         var last = dir;
@@ -28243,7 +28243,7 @@ var require_rbtree = __commonJS({
         var cmp = this._comparator(data, node.data);
         dir = cmp > 0;
         if (cmp === 0) {
-          found = node;
+          found2 = node;
         }
         if (!is_red(node) && !is_red(node.get_child(dir))) {
           if (is_red(node.get_child(!dir))) {
@@ -28274,8 +28274,8 @@ var require_rbtree = __commonJS({
           }
         }
       }
-      if (found !== null) {
-        found.data = node.data;
+      if (found2 !== null) {
+        found2.data = node.data;
         p.set_child(p.right === node, node.get_child(node.left === null));
         this.size--;
       }
@@ -28283,7 +28283,7 @@ var require_rbtree = __commonJS({
       if (this._root !== null) {
         this._root.red = false;
       }
-      return found !== null;
+      return found2 !== null;
     };
     function is_red(node) {
       return node !== null && node.red;
@@ -28362,7 +28362,7 @@ var require_bintree = __commonJS({
       var node = head;
       node.right = this._root;
       var p = null;
-      var found = null;
+      var found2 = null;
       var dir = 1;
       while (node.get_child(dir) !== null) {
         p = node;
@@ -28370,11 +28370,11 @@ var require_bintree = __commonJS({
         var cmp = this._comparator(data, node.data);
         dir = cmp > 0;
         if (cmp === 0) {
-          found = node;
+          found2 = node;
         }
       }
-      if (found !== null) {
-        found.data = node.data;
+      if (found2 !== null) {
+        found2.data = node.data;
         p.set_child(p.right === node, node.get_child(node.left === null));
         this._root = head.right;
         this.size--;
@@ -50818,11 +50818,15 @@ var stringList = (description, maxItems, maxLength) => ({
 });
 var globList = (description) => stringList(description, 50, 200);
 var patternList = (description) => stringList(description, 20, 500);
-var PRESETS = ["infrastructure"];
+var PRESETS = ["infrastructure", "network"];
+var presetDescription = "Built-in signatures (see the README): `infrastructure` re-runs runner losses, GitHub-side errors and git transport failures; `network` (opt-in) re-runs DNS failures, connection resets and timeouts, and package registries answering 5xx. One name or a list: [infrastructure, network].";
 var ruleKeys = {
   preset: {
-    enum: [...PRESETS],
-    description: "A built-in set of signatures: `infrastructure` matches runner losses, GitHub-side errors and git transport 5xx (see the README)."
+    anyOf: [
+      { enum: [...PRESETS] },
+      { type: "array", items: { enum: [...PRESETS] }, minItems: 1, maxItems: PRESETS.length, uniqueItems: true }
+    ],
+    description: presetDescription
   },
   jobs: globList("Globs on job names this rule judges; empty = all."),
   "ignore-jobs": globList("Jobs this rule never matches."),
@@ -57757,7 +57761,7 @@ function passesFilterPatterns(patterns, text) {
 }
 
 // src/config/validate.ts
-var ajv = new import_ajv.Ajv({ allErrors: true, useDefaults: true, strict: false });
+var ajv = new import_ajv.Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 var validateSchema = ajv.compile(configSchema);
 function keyName(path2) {
   const name = path2.reduce((acc, part) => typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part, "");
@@ -57778,6 +57782,18 @@ function messageOf(err) {
       return err.message ?? "is invalid";
   }
 }
+function oneShape(errors) {
+  const anyOfs = errors.filter((e) => e.keyword === "anyOf");
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const parent = anyOfs.find((a) => e.schemaPath.startsWith(`${a.schemaPath}/`));
+    if (!parent) return true;
+    const branch = e.schemaPath.slice(parent.schemaPath.length + 1).split("/")[0];
+    const wroteList = Array.isArray(parent.data);
+    const branchIsList = parent.schema[Number(branch)]?.type === "array";
+    return wroteList === branchIsList;
+  });
+}
 function problem(path2, message) {
   return { path: path2, key: keyName(path2), message };
 }
@@ -57791,7 +57807,7 @@ function validateConfig(raw) {
   }
   if (!validateSchema(candidate)) {
     const seen = /* @__PURE__ */ new Set();
-    const problems2 = (validateSchema.errors ?? []).map((e) => problem(pathOf(e), messageOf(e))).filter((p) => !seen.has(`${p.key}: ${p.message}`) && seen.add(`${p.key}: ${p.message}`));
+    const problems2 = oneShape(validateSchema.errors ?? []).map((e) => problem(pathOf(e), messageOf(e))).filter((p) => !seen.has(`${p.key}: ${p.message}`) && seen.add(`${p.key}: ${p.message}`));
     return invalid(problems2);
   }
   const config2 = candidate;
@@ -58106,13 +58122,19 @@ function currentPullHead(gh, run2) {
 }
 var NO_QUICK_RETRY = { retries: 0 };
 var MAX_ANNOTATIONS = 50;
-async function orNull(read, missing = [403, 404, 410]) {
+async function orUnreadable(read, missing = [403, 404, 410]) {
   try {
     return await read();
   } catch (err) {
-    if (missing.includes(err.status ?? 0)) return null;
+    const status = err.status ?? 0;
+    if (missing.includes(status)) return { unreadable: status };
     throw err;
   }
+}
+var isUnreadable = (x) => typeof x === "object" && x !== null && !Array.isArray(x) && typeof x.unreadable === "number";
+async function orNull(read, missing) {
+  const got = await orUnreadable(read, missing);
+  return isUnreadable(got) ? null : got;
 }
 function gitHubClient(octokit, owner, repo) {
   const base = { owner, repo };
@@ -58144,7 +58166,7 @@ function gitHubClient(octokit, owner, repo) {
       return jobs.map(jobFacts);
     },
     async jobLogTail(jobId, bytes) {
-      return orNull(async () => {
+      return orUnreadable(async () => {
         const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
           ...base,
           job_id: jobId,
@@ -58155,7 +58177,7 @@ function gitHubClient(octokit, owner, repo) {
       });
     },
     async listAnnotations(jobId) {
-      return orNull(async () => {
+      return orUnreadable(async () => {
         const { data } = await octokit.rest.checks.listAnnotations({ ...base, check_run_id: jobId, per_page: MAX_ANNOTATIONS });
         return (Array.isArray(data) ? data : []).map((a) => annotationFacts(a));
       });
@@ -58231,8 +58253,8 @@ function gitHubClient(octokit, owner, repo) {
     },
     async findIssue(label, marker) {
       const { data } = await octokit.rest.issues.listForRepo({ ...base, labels: label, state: "all", sort: "created", direction: "desc", per_page: 100 });
-      const found = data.find((i) => !i.pull_request && typeof i.body === "string" && i.body.includes(marker));
-      return found ? found.number : null;
+      const found2 = data.find((i) => !i.pull_request && typeof i.body === "string" && i.body.includes(marker));
+      return found2 ? found2.number : null;
     },
     async createIssue(title2, body, labels) {
       const { data } = await octokit.rest.issues.create({ ...base, title: title2, body, labels });
@@ -58360,139 +58382,555 @@ function failedJobsRefusal(run2, now) {
   return githubRefusal(run2, now) ?? (isFailedRun(run2) ? null : { reason: "not-failed", message: `nothing failed (conclusion: ${run2.conclusion ?? "none"})` });
 }
 
-// src/policy/preset.ts
-var JOB_SIGNATURES = [
-  {
-    id: "no-failed-step",
-    title: "the job failed with no failed step (the runner was lost or never started)",
-    source: "jobs API: a lost runner leaves every step successful, skipped or pending"
-  },
-  {
-    id: "no-runner",
-    title: "no runner ever reported the job",
-    source: "jobs API: `runner_name` is empty"
-  }
-];
-var TEXT_SIGNATURES = [
-  {
-    id: "runner-lost",
-    title: "the runner lost communication with GitHub",
-    pattern: "runner(: .*)? lost communication with the server",
-    in: ["annotations", "log"],
-    example: "The hosted runner: GitHub Actions 9 lost communication with the server. Anything in your workflow that terminates the runner process, starves it for CPU/Memory, or blocks its network access can cause this error.",
-    source: "GitHub's annotation on jobs whose runner disappeared (actions/runner#2624, runner-images#9823)"
-  },
-  {
-    id: "runner-shutdown",
-    title: "the runner received a shutdown signal",
-    pattern: "runner has received a shutdown signal",
-    in: ["annotations", "log"],
-    example: "The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.",
-    source: "GitHub's annotation when a runner's host is stopped (spot reclaim, autoscaler drain)"
-  },
-  {
-    id: "runner-deprovisioned",
-    title: "the runner was deprovisioned",
-    pattern: "deprovision",
-    in: ["annotations", "log"],
-    example: "The runner was deprovisioned before the job completed.",
-    source: "hosted and scale-set runners removed mid-job; the wording varies, so only the word is matched"
-  },
-  {
-    id: "actions-unavailable",
-    title: "GitHub Actions was unavailable",
-    pattern: "GitHub Actions (is|has been) temporarily unavailable|GitHub Actions has encountered an internal error",
-    in: ["annotations", "log"],
-    example: "GitHub Actions is temporarily unavailable. Please try again later.",
-    source: "GitHub's annotation during Actions incidents"
-  },
-  {
-    id: "internal-error",
-    title: "GitHub answered an internal server error",
-    pattern: "internal server error.{0,40}correlation ?id",
-    in: ["annotations", "log"],
-    example: "Error: Internal server error. Correlation ID: 1f2e3d4c-0000-4a4a-9b9b-123456789abc",
-    source: "GitHub's error text for failed service calls (artifact, cache and checkout steps)"
-  },
-  {
-    id: "action-download",
-    title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: "(failed to download action|download action repository).{0,300}(\\b5\\d\\d\\b|\\b429\\b|internal server error|service unavailable|bad gateway|too many requests)",
-    in: ["annotations", "log"],
-    example: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/v4'. Error: Response status code does not indicate success: 503 (Service Unavailable).",
-    source: "the runner's 'Set up job' output when the tarball download fails"
-  },
-  {
-    id: "git-5xx",
-    title: "git transport failed with a server error",
-    pattern: "(the requested url returned error: ?|rpc failed; http ?)5\\d\\d|remote: internal server error",
-    in: ["annotations", "log"],
-    example: "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 502",
-    source: "git's own error text for HTTP 5xx from the remote"
-  }
-];
-var EXCLUSIONS = [
-  {
-    id: "concurrency-cancelled",
-    title: "cancelled by a newer run in the same concurrency group",
-    pattern: "canceling since a higher priority waiting request",
-    in: ["annotations", "log"],
-    example: "Canceling since a higher priority waiting request for 'ci-refs/heads/main' exists",
-    source: "GitHub's annotation for `concurrency: cancel-in-progress`"
-  },
-  {
-    id: "user-cancelled",
-    title: "cancelled by a person",
-    pattern: "^the operation was canceled\\.?$",
-    in: ["annotations"],
-    example: "The operation was canceled.",
-    source: "GitHub's annotation on jobs cancelled from the UI or API"
-  },
-  {
-    id: "unresolvable-action",
-    title: "an action does not exist",
-    pattern: "unable to resolve action",
-    in: ["annotations", "log"],
-    example: "Unable to resolve action `actions/chekout@v4`, repository not found",
-    source: "the runner's 'Set up job' output for a misspelt action"
-  },
-  {
-    id: "disk-full",
-    title: "the disk was full",
-    pattern: "no space left on device",
-    in: ["annotations", "log"],
-    example: "ENOSPC: no space left on device, write",
-    source: "the kernel's ENOSPC text"
-  },
-  {
-    id: "timeout",
-    title: "the job exceeded its time limit",
-    pattern: "exceeded the maximum execution time",
-    in: ["annotations", "log"],
-    example: "The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.",
-    source: "GitHub's annotation for `timeout-minutes`"
-  }
-];
-var compile = (list) => list.map((sig) => ({ sig, re: compilePatterns([`(?im)${sig.pattern}`]) }));
-var SIGNATURES = compile(TEXT_SIGNATURES);
-var EXCLUDED = compile(EXCLUSIONS);
-function matchPresetText(text, where) {
-  for (const { sig, re } of EXCLUDED) if (sig.in.includes(where) && findPattern(re, text)) return { excluded: sig };
-  for (const { sig, re } of SIGNATURES) if (sig.in.includes(where) && findPattern(re, text)) return { matched: sig };
-  return null;
-}
-
 // src/policy/log-patterns.ts
 var LOG_TAIL_BYTES = 64 * 1024;
 function logTail(log) {
   return log.length > LOG_TAIL_BYTES ? log.slice(-LOG_TAIL_BYTES) : log;
 }
 
+// src/policy/signatures.ts
+var HTTP_5XX = "5[0-3][0-9]";
+var SIGNATURES = [
+  // runner: the machine went away or never came.
+  {
+    id: "runner-lost",
+    category: "runner",
+    title: "the runner lost communication with GitHub",
+    pattern: "runner(:[^\\n]*)? lost communication with the server",
+    examples: [
+      { text: "The hosted runner: GitHub Actions 9 lost communication with the server. Anything in your workflow that terminates the runner process, starves it for CPU/Memory, or blocks its network access can cause this error.", source: "fedimint/fedimint#6021" },
+      { text: "The self-hosted runner: github-hetzner-runner-***-***-cpx21-hel1 lost communication with the server. Verify the machine is running and has a healthy network connection.", source: "testflows/TestFlows-GitHub-Hetzner-Runners#26" },
+      { text: "The self-hosted runner lost communication with the server.", source: "ankidroid/Anki-Android-Backend#600" }
+    ]
+  },
+  {
+    id: "runner-shutdown",
+    category: "runner",
+    title: "the runner received a shutdown signal",
+    pattern: "runner has received a shutdown signal",
+    examples: [
+      { text: "2023-02-09T20:11:49.9484027Z ##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.", source: "actions/runner#2427" }
+    ]
+  },
+  {
+    id: "runner-deprovisioned",
+    category: "runner",
+    title: "the runner was deprovisioned",
+    pattern: "received request to deprovision|runner (was|has been) deprovisioned",
+    examples: [{ text: "Received request to deprovision: The request was cancelled by the remote provider.", source: "FX-Data/FX-Data-EURUSD-DS#9" }]
+  },
+  {
+    id: "runner-provisioning",
+    category: "runner",
+    title: "the hosted runner could not be provisioned",
+    pattern: "error occurred while provisioning resources \\(error type: [a-z]+\\)|hosted runner encountered an error while running your job",
+    examples: [
+      { text: "An error occurred while provisioning resources (Error Type: Disconnect).", source: "actions/runner-images#3517" },
+      { text: "The hosted runner encountered an error while running your job. (Error Type: Disconnect).", source: "actions/runner-images#10401" }
+    ]
+  },
+  {
+    id: "job-not-acquired",
+    category: "runner",
+    title: "no runner acquired the job",
+    pattern: "job was not acquired by runner of type",
+    examples: [{ text: "The job was not acquired by Runner of type hosted even after multiple attempts", source: "spdk/spdk#3876" }]
+  },
+  // github: a GitHub service failed the job.
+  {
+    id: "actions-internal-error",
+    category: "github",
+    title: "GitHub Actions had an internal error",
+    pattern: "github actions (has encountered an internal error|is temporarily unavailable|has been temporarily unavailable)",
+    examples: [
+      { text: "GitHub Actions has encountered an internal error when running your job.", source: "actions/runner-images#3613" },
+      { text: "Github Actions has encountered an internal error when running your job.", source: "actions/runner-images#3412" }
+    ]
+  },
+  {
+    id: "internal-server-error",
+    category: "github",
+    title: "GitHub answered an internal server error",
+    pattern: "internal server error\\.? ?correlation ?id|internal server error occurred while resolving|oidc token request failed with http status (5[0-3][0-9]|429)",
+    examples: [
+      { text: "Internal server error. Correlation ID: 79b9a27c-24a5-41cb-b9af-7f4a788e3b2a", source: "spdk/spdk#3876" },
+      { text: "GitHub OIDC token request failed with HTTP status 503", source: "folo-rs/folo#745" }
+    ]
+  },
+  {
+    id: "action-download",
+    category: "github",
+    title: "an action could not be downloaded (GitHub 5xx or 429)",
+    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|ssl connection could not be established|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://(codeload\\.github\\.com|api\\.github\\.com/repos)/`,
+    examples: [
+      { text: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/master'. Error Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" },
+      { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
+      { text: "Error: Failed to download archive 'https://codeload.github.com/dtolnay/rust-toolchain/tar.gz/29eef336d9b2848a0b548edc03f92a220660cdb8' after 1 attempts.", source: "rust-bitcoin/corepc#611" },
+      { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/zipball/50fbc622fc4ef5163becd7fab6573eac35f8462e'. Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" }
+    ]
+  },
+  {
+    id: "runner-http-5xx",
+    category: "github",
+    title: "a call the runner made to GitHub answered 5xx or 429",
+    // Anchored: the runner writes it on its own line; a .NET test's exception text is not at the line start.
+    pattern: `^(##\\[error\\])?(error:? )?response status code does not indicate success: (${HTTP_5XX}|429)`,
+    examples: [{ text: "##[error]Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" }]
+  },
+  {
+    id: "github-api-5xx",
+    category: "github",
+    title: "the GitHub API answered 5xx to an action or the gh CLI",
+    // The uncaught Octokit error, GitHub's 5xx page ("Unicorn!") and gh's own wording; all name a 5xx.
+    pattern: "requesterror \\[httperror\\]: (server error|bad gateway|service unavailable)|<title>unicorn! \xB7 github</title>|\\bgh: [^\\n]{0,100}\\(http 5[0-3][0-9]\\)",
+    examples: [
+      { text: "RequestError [HttpError]: Server Error", source: "fkirc/skip-duplicate-actions#301" },
+      { text: "gh: Server Error (HTTP 502)", source: "geoffreywiseman/gh-actuse#9" },
+      { text: "<title>Unicorn! \xB7 GitHub</title>", source: "github/gh-aw#39904" }
+    ]
+  },
+  {
+    id: "cache-service",
+    category: "github",
+    title: "the Actions cache service answered 5xx or 429",
+    pattern: `cache service responded with (${HTTP_5XX}|429)`,
+    examples: [
+      { text: "reserveCache failed: Cache service responded with 503", source: "rhashimoto/sqwab#2" },
+      { text: "Error: getCacheEntry failed: Cache service responded with 503", source: "shivammathur/cache-extensions#25" }
+    ]
+  },
+  {
+    id: "artifact-service",
+    category: "github",
+    title: "the Actions artifact service failed",
+    pattern: "failed to (create|finalize|upload|list|get|download)?\\w*artifact: (unable to make request|failed to make request after \\d+ attempts|unexpected token '<')|unable to upload chunk to https://pipelines\\.actions\\.githubusercontent\\.com|artifact download failed after \\d+ retries|request timeout: /twirp/github\\.actions\\.results\\.api\\.",
+    examples: [
+      { text: "Error: Failed to CreateArtifact: Unable to make request: ECONNRESET", source: "spdk/spdk#3809" },
+      { text: "##[error]Failed to CreateArtifact: Failed to make request after 5 attempts: Request timeout: /twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact", source: "actions/upload-artifact#569" },
+      { text: `Error: Failed to FinalizeArtifact: Unexpected token '<', "<!DOCTYPE "... is not valid JSON`, source: "actions/upload-artifact#543" }
+    ]
+  },
+  // git: transport failures talking to the git host.
+  {
+    id: "git-5xx",
+    category: "git",
+    title: "git's server answered 5xx",
+    pattern: `unable to access '[^']*': the requested url returned error: ${HTTP_5XX}|rpc failed; (http ${HTTP_5XX}|curl 22 the requested url returned error: ${HTTP_5XX})|^\\s*remote: internal server error`,
+    examples: [
+      { text: "Error: fatal: unable to access 'https://github.com/cocoa-mhlw/cocoa/': The requested URL returned error: 500", source: "cocoa-mhlw/cocoa#183" },
+      { text: "  remote: Internal Server Error.", source: "P3TERX/Actions-OpenWrt#313" }
+    ]
+  },
+  {
+    id: "git-transport",
+    category: "git",
+    title: "git's connection broke mid-transfer",
+    pattern: "rpc failed; (http 408 )?curl (16|18|28|55|56|92)\\b|fatal: early eof|unexpected disconnect while reading sideband packet|the remote end hung up unexpectedly|unable to access '[^']*': (failed to connect to|could not resolve host|operation timed out|connection timed out|gnutls_handshake\\(\\) failed|openssl ssl_(read|connect)|recv failure|empty reply from server)",
+    examples: [
+      { text: "  Error: error: RPC failed; curl 92 HTTP/2 stream 0 was not closed cleanly: CANCEL (err 8)", source: "actions/checkout#1871" },
+      { text: "  Error: fatal: early EOF", source: "actions/checkout#1871" },
+      { text: "fatal: the remote end hung up unexpectedly", source: "13rac1/block-fixup-merge-action#10" }
+    ]
+  },
+  // network: transient network and registry failures anywhere in the job (opt-in).
+  {
+    id: "dns",
+    category: "network",
+    title: "a host name could not be resolved (DNS)",
+    // Only dotted names: "postgres" or "db" not resolving is a service container that never came up.
+    pattern: "temporary failure in name resolution|temporary failure resolving|could not resolve host:? [a-z0-9-]+\\.[a-z0-9.-]+|getaddrinfo (eai_again|enotfound) [a-z0-9-]+\\.[a-z0-9.-]+|lookup [a-z0-9-]+\\.[^\\s:]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception: [a-z0-9-]+\\.[a-z]|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
+    examples: [
+      { text: "W: Failed to fetch http://deb.debian.org/debian/dists/unstable/InRelease  Temporary failure resolving 'deb.debian.org'", source: "actions/runner-images#6013" },
+      { text: "Error: getaddrinfo EAI_AGAIN api.github.com", source: "einaregilsson/build-number#8" },
+      { text: "lookup registry-1.docker.io: getaddrinfow: No such host is known.", source: "docker/for-win#437" },
+      { text: "Could not transfer artifact org.springframework.session:spring-session-bom:pom:2021.2.0 from/to central (https://repo.maven.apache.org/maven2): transfer failed for https://repo.maven.apache.org/maven2/org/springframework/session/spring-session-bom/2021.2.0/spring-session-bom-2021.2.0.pom: Unknown host repo.maven.apache.org -> [Help 2]", source: "actions/setup-java#485" }
+    ]
+  },
+  {
+    id: "connection-reset",
+    category: "network",
+    title: "a connection was reset",
+    pattern: "(\\b|_)econnreset\\b|connection reset by peer|socket hang up|(java\\.net\\.socketexception|javax\\.net\\.ssl\\.sslexception): connection reset|an existing connection was forcibly closed by the remote host|client network socket disconnected before secure tls connection was established|network is unreachable",
+    examples: [
+      { text: "npm ERR! code ECONNRESET\nnpm ERR! network aborted\nnpm ERR! network This is a problem related to network connectivity.", source: "actions/runner-images#3737" },
+      { text: "##[error]Client network socket disconnected before secure TLS connection was established", source: "actions/upload-artifact#116" },
+      { text: 'Error: Exception in thread "main" java.net.SocketException: Connection reset', source: "MobilityData/gtfs-validator#1338" }
+    ]
+  },
+  {
+    id: "network-timeout",
+    category: "network",
+    title: "a network call timed out",
+    pattern: "(\\b|_)(etimedout|esockettimedout|err_socket_timeout)\\b|tls handshake timeout|\\bi/o timeout\\b|read timed out|connect timed out|connection timed out|operation timed out after \\d+ milliseconds|connection attempt failed because the connected party did not properly respond|net/http: request canceled|client\\.timeout exceeded while awaiting headers|\\[28\\] timeout was reached",
+    examples: [
+      { text: "Error: connect ETIMEDOUT 185.199.110.133:443", source: "ruby/setup-ruby#398" },
+      { text: 'Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS handshake timeout', source: "SuziKim/DCCW#1" },
+      { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" },
+      { text: "Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" }
+    ]
+  },
+  {
+    id: "npm-registry",
+    category: "network",
+    title: "the npm registry failed (network error, 5xx or 429)",
+    pattern: `npm (err!|error) (network\\b|code e(${HTTP_5XX}|429)\\b|(${HTTP_5XX}|429) [a-z -]+ - (get|head|put) https?://|fetch failed with status code (${HTTP_5XX}|429))`,
+    examples: [
+      { text: "npm ERR! 429 Too Many Requests - GET https://registry.npmjs.org/@babel/plugin-transform-new-target/-/plugin-transform-new-target-7.4.4.tgz", source: "actions/setup-node#112" },
+      { text: "npm error code E429\nnpm error 429 Too Many Requests - GET https://registry.npmjs.org/yargs-parser/-/yargs-parser-21.0.1.tgz", source: "nodejs/node#59620" },
+      { text: "npm ERR! network This is a problem related to network connectivity.", source: "actions/runner-images#3737" },
+      { text: "npm ERR! fetch failed with status code 503", source: "npm/npm#12960" }
+    ]
+  },
+  {
+    id: "yarn-network",
+    category: "network",
+    title: "yarn could not reach its registry",
+    pattern: `there appears to be trouble with your network connection|(error )?an unexpected error occurred: "https?://[^\\s"]+: (etimedout|esockettimedout|econnreset|eai_again|enotfound|socket hang up|request failed \\\\?"(${HTTP_5XX}|429))`,
+    examples: [
+      { text: 'info There appears to be trouble with your network connection. Retrying...\nerror An unexpected error occurred: "https://registry.yarnpkg.com/@material-ui/icons/-/icons-4.11.2.tgz: ESOCKETTIMEDOUT".', source: "opstrace/opstrace#873" },
+      { text: 'An unexpected error occurred: "https://registry.npmjs.org/classnames/-/classnames-2.2.5.tgz: Request failed \\"503 Service Unavailable\\"".', source: "npm/npm#20904" }
+    ]
+  },
+  {
+    id: "pip-index",
+    category: "network",
+    title: "pip could not reach the package index",
+    pattern: `httpsconnectionpool\\(host=[^)]{1,200}\\): (read timed out|max retries exceeded)|http error (${HTTP_5XX}|429) while getting https?://`,
+    examples: [
+      { text: "pip._vendor.urllib3.exceptions.ReadTimeoutError: HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out.", source: "conbench/conbench#815" },
+      { text: `WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken by 'ReadTimeoutError("HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Read timed out. (read timeout=15)")': /packages/7e/83/284c6d3fac2e74532a9f51f908018690709db9af1469cf728574f6be3abf/setuptools_scm_git_archive-1.1-py2.py3-none-any.whl`, source: "packit/ogr#545" }
+    ]
+  },
+  {
+    id: "apt-mirror",
+    category: "network",
+    title: "a Linux package mirror failed (apt: hash mismatch mid-sync, 5xx, unreachable; apk: temporary error)",
+    pattern: `hash sum mismatch|temporary error \\(try again later\\)|mirror sync in progress\\?|failed to fetch [^\\s]+\\s+(${HTTP_5XX}|429)\\b|failed to fetch [^\\n]{1,300}(connection timed out|connection failed|could not connect to|unable to connect to)`,
+    examples: [
+      { text: "E: Failed to fetch https://packages.microsoft.com/ubuntu/16.04/prod/dists/xenial/main/binary-amd64/Packages.bz2  Hash Sum mismatch", source: "r-lib/actions#51" },
+      { text: "Failed to fetch https://packages.microsoft.com/ubuntu/20.04/prod/dists/focal/main/binary-armhf/Packages.gz  File has unexpected size (17314 != 17306). Mirror sync in progress? [IP: 40.85.80.91 443]", source: "microsoft/linux-package-repositories#100" },
+      { text: "ERROR: http://dl-cdn.alpinelinux.org/alpine/v3.4/main: temporary error (try again later)", source: "gliderlabs/docker-alpine#264" }
+    ]
+  },
+  {
+    id: "maven-gradle-repo",
+    category: "network",
+    title: "a Maven or Gradle repository answered 5xx or timed out",
+    pattern: `could not transfer (artifact|metadata) [^\\n]{0,500}(status code: ?(${HTTP_5XX}|429)|return code is: ?(${HTTP_5XX}|429)|\\b(${HTTP_5XX}) [a-z -]*(gateway|unavailable|error|timeout)|connection reset|read timed out|connect timed out)|could not (get|head) '[^']+'\\. received status code (${HTTP_5XX}|429) from server|received status code (${HTTP_5XX}|429) from server`,
+    examples: [
+      { text: "Could not transfer artifact org.apache-extras.beanshell:bsh:jar:2.0b6 from/to central (https://repo.maven.apache.org/maven2): Transfer failed for https://repo.maven.apache.org/maven2/org/apache-extras/beanshell/bsh/2.0b6/bsh-2.0b6.jar 503 between bytes timeout", source: "apache/pulsar#6231" },
+      { text: "> Could not GET 'https://jcenter.bintray.com/com/google/errorprone/error_prone_annotations/2.0.18/error_prone_annotations-2.0.18.pom'. Received status code 504 from server: Gateway Time-out", source: "flutter/flutter#38915" },
+      { text: "Could not transfer artifact org.jenkins-ci:jenkins:pom:1.26 from/to repo.jenkins-ci.org (http://repo.jenkins-ci.org/public/): Failed to transfer file: http://repo.jenkins-ci.org/public/org/jenkins-ci/jenkins/1.26/jenkins-1.26.pom. Return code is: 502 , ReasonPhrase:Bad Gateway.", source: "hub4j/github-api#344" }
+    ]
+  },
+  {
+    id: "cargo-rustup",
+    category: "network",
+    title: "cargo or rustup could not download",
+    pattern: `spurious network error|\\[(6|7|28|35|52|56)\\] (could not resolve host|couldn't resolve host|could not connect to server|couldn't connect to server|timeout was reached|ssl connect error|failure when receiving data)|failed to get 200 response from [^\\n]{1,300}got (${HTTP_5XX}|429|206)|could not download file from '[^']+'`,
+    examples: [
+      { text: "warning: spurious network error (2 tries remaining): [28] Timeout was reached (download of `ascii v1.0.0` failed to transfer more than 10 bytes in 30s)", source: "rust-lang/cargo#9919" },
+      { text: "warning: spurious network error (2 tries remaining): \nfailed to get 200 response from https://crates.io/api/v1/crates/same-file/1.0.6/download, \ngot 502", source: "IronCoreLabs/gridiron#34" }
+    ]
+  },
+  {
+    id: "container-registry",
+    category: "network",
+    title: "a container registry answered 5xx",
+    pattern: `received unexpected http status: (${HTTP_5XX})|unexpected status( from (get|head|post|put) request to [^\\s]+)?: (${HTTP_5XX}) |unexpected status code https?://[^\\s]+: (${HTTP_5XX}) |error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
+    examples: [
+      { text: "Error response from daemon: received unexpected HTTP status: 503 Service Unavailable", source: "EnricoMi/publish-unit-test-result-action#379" },
+      { text: 'Error response from daemon: Head "https://registry-1.docker.io/v2/devopsinfra/action-pull-request/manifests/v0.5.5": received unexpected HTTP status: 503 Service Unavailable', source: "devops-infra/action-pull-request#196" },
+      { text: "buildx call failed with: error: failed to solve: rpc error: code = Unknown desc = unexpected status: 503 Service Unavailable", source: "docker/build-push-action#334" }
+    ]
+  },
+  {
+    id: "go-proxy",
+    category: "network",
+    title: "the Go module proxy answered 5xx",
+    pattern: `(read|reading) "?https:/+[^\\s"]+"?: ((${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)|unexpected eof)`,
+    examples: [
+      { text: "go: github.com/RackSec/srslog@v0.0.0-20180709174129-a4725f04ec91: reading https://goproxy.io/github.com/%21rack%21sec/srslog/@v/v0.0.0-20180709174129-a4725f04ec91.mod: 502 Bad Gateway", source: "goproxy/goproxy.cn#224" },
+      { text: '66.38 go: github.com/klauspost/compress@v1.16.6: read "https:/proxy.golang.org/@v/v1.16.6.zip": unexpected EOF', source: "pomerium/pomerium#4357" }
+    ]
+  },
+  {
+    id: "http-fetch-5xx",
+    category: "network",
+    title: "a download failed (curl, NuGet, conda, pnpm, composer, bundler, tool downloads, the Gradle wrapper)",
+    pattern: `\\[nuget\\] response status code does not indicate success: (${HTTP_5XX}|429)|condahttperror: http (000 connection failed|${HTTP_5XX})|err_pnpm_meta_fetch_fail|err_pnpm_fetch_(${HTTP_5XX}|429)|^(##\\[error\\])?(error: )?unexpected http response: (${HTTP_5XX}|429)|curl error (6|7|28|35|52|56) while downloading|could not fetch specs from https://rubygems\\.org|error fetching the storage url during post:\\s*(${HTTP_5XX}|429)|error when performing the request to https?://|the remote server returned an error: \\((${HTTP_5XX})\\)|could not connect to the feed specified at 'https://community\\.chocolatey\\.org|downloading from https?://[^\\s]+ failed: timeout|produced an unexpected\\s+(${HTTP_5XX}) response|curl: \\(22\\) the requested url returned error: ${HTTP_5XX}|curl: \\((6|18|28|35|52|56|92)\\)|server returned http response code: (${HTTP_5XX}|429) for url|unable to load the service index for source [^\\n]{1,300}(${HTTP_5XX}|timed out|no such host)`,
+    examples: [
+      { text: '##[error]Exception in thread "main" java.io.IOException: Server returned HTTP response code: 503 for URL: https://services.gradle.org/distributions/gradle-9.7.0-bin.zip', source: "basecamp/basecamp-sdk#729" },
+      { text: "[NuGet] Response status code does not indicate success: 503 (Service Unavailable).", source: "openvinotoolkit/openvino#22568" },
+      { text: "  CondaHTTPError: HTTP 530 CONNECTION FAILED for url <https://conda.anaconda.org/conda-forge/linux-64/blessings-1.7-py37h89c1867_1005.tar.bz2>", source: "modin-project/modin#3729" },
+      { text: "ERR_PNPM_META_FETCH_FAIL GET https://registry.npmjs.org/@graphql-tools%2Fschema: request to https://registry.npmjs.org/@graphql-tools%2Fschema failed, reason: Socket timeout", source: "overengineeringstudio/effect-utils#562" },
+      { text: "curl: (56) OpenSSL SSL_read: Connection reset by peer, errno 104", source: "JasonEtco/upload-to-release#21" },
+      { text: "##[error]Unexpected HTTP response: 500", source: "actions/setup-node#133" },
+      { text: "Error: curl error 28 while downloading https://packagist.org/api/security-advisories/: Operation timed out after 10006 milliseconds with 0 bytes received", source: "composer/composer#12535" },
+      { text: "Could not fetch specs from https://rubygems.org/", source: "jipiboily/monologue#219" },
+      { text: "[2024-02-06T15:34:25.740Z] ['error'] There was an error running the uploader: Error uploading to https://codecov.io: Error: There was an error fetching the storage URL during POST: 502 - ", source: "finos/git-proxy#441" },
+      { text: "Error: There was an error fetching the storage URL during POST:\n503 - upstream connect error or disconnect/reset before headers.", source: "crate/crate-python#469" },
+      { text: "Internal Error: Error when performing the request to https://registry.npmjs.org/yarn; for troubleshooting help, see https://github.com/nodejs/corepack#troubleshooting", source: "nodejs/corepack#458" },
+      { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
+      { text: 'Error: Exception in thread "main" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)', source: "apache/polaris#3381" },
+      { text: "Error: Trusted publishing exchange failure: \nToken request failed: the index produced an unexpected\n503 response.", source: "pypa/gh-action-pypi-publish#239" }
+    ]
+  },
+  {
+    id: "rate-limited",
+    category: "network",
+    title: "rate-limited (Docker Hub pulls, the GitHub API)",
+    // Limits count per address or token: a re-run lands on another runner (hosted runners change address); auto.delay waits out a limit.
+    pattern: "toomanyrequests|you have reached your (unauthenticated )?pull rate limit|api rate limit exceeded|secondary rate limit",
+    examples: [
+      { text: "Error: API rate limit exceeded for 52.160.111.19. (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)", source: "extractions/setup-crate#1" },
+      { text: "Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit", source: "aquasecurity/tracee#4248" }
+    ]
+  }
+];
+var EXCLUSIONS = [
+  {
+    id: "billing",
+    category: "real",
+    title: "billing, a spending limit, a storage quota or an account GitHub blocked",
+    pattern: "job was not started because|actions (has|have) been disabled for this (user|account|organization|repository)|spending limit (needs to be increased|for actions)|account is locked due to a billing issue|artifact storage quota has been hit|repository is over its data quota",
+    examples: [
+      { text: "The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings", source: "nodejs/admin#980" },
+      { text: "The job was not started because your account is locked due to a billing issue.", source: "fontanierh/boxology#734" },
+      { text: "The job was not started because the spending limit for Actions and Packages has been exceeded.", source: "sazs34/MyActions#237" },
+      { text: "Actions has been disabled for this user", source: "CSOAI-ORG/councilof-ai#1160" },
+      { text: "  batch response: This repository is over its data quota. Account responsible for LFS bandwidth should purchase more data packs to restore access.", source: "johannesvollmer/exrs#88" }
+    ]
+  },
+  {
+    id: "no-runner-online",
+    category: "real",
+    title: "no runner online to take the job",
+    pattern: "no (enabled runners|runners enabled) online to process the request|no runner matching the specified labels",
+    examples: [
+      { text: "This request was automatically failed because there were no enabled runners online to process the request for more than 1 days.", source: "apache/airflow-site#1054" },
+      { text: "This request was automatically failed because there were no runners enabled online to process the request for more than 1 day.", source: "ComputationalRadiationPhysics/cuda_memtest#46" }
+    ]
+  },
+  {
+    id: "never-picked-up",
+    category: "real",
+    title: "no runner ever picked the job up (labels no runner has, or an offline pool)",
+    // GitHub's line for a job still queued: when such a job fails, no runner matched, and a re-run
+    // queues it for the same labels again.
+    pattern: "waiting for a (self-hosted |hosted )?runner to pick ?up this job|job is waiting for a hosted runner to come online|can't find any online and idle (self-hosted )?(or hosted )?runner",
+    examples: [
+      { text: "Waiting for a runner to pick up this job...", source: "actions/runner#3609" },
+      { text: "Waiting for a runner to pick up this job..", source: "actions/runner#2890" },
+      { text: "Can't find any online and idle self-hosted runner in the current repository, account/organization and enterprise that matches the required labels: 'ubuntu-16.04'\nWaiting for a self-hosted runner to pickup this job...", source: "go-vela/ui#448" }
+    ]
+  },
+  {
+    id: "invalid-workflow",
+    category: "real",
+    title: "the workflow file is invalid (startup failure)",
+    pattern: "invalid workflow file|the workflow is not valid|you have an error in your yaml syntax|every step must define a .uses. or .run. key|\\(line: \\d+, col: \\d+\\): (unrecognized named-value|unexpected value|required property is missing)",
+    examples: [
+      { text: "Invalid workflow file: .github/workflows/update.yaml#L7\nYou have an error in your yaml syntax on line 7", source: "mindersec/minder-rules-and-profiles#206" },
+      { text: "The workflow is not valid. .github/workflows/deploy.yml (Line: 31, Col: 7): Unexpected value 'with'", source: "vfarid/v2ray-worker#72" }
+    ]
+  },
+  {
+    id: "unresolvable-action",
+    category: "real",
+    title: "an action cannot be resolved or has no action.yml",
+    pattern: "unable to resolve actions?\\b|can't find 'action\\.ya?ml'|missing download info for",
+    examples: [
+      { text: "Error: Unable to resolve action `MansaGroup/nrwl-nx-action@v2`, unable to find version `v2`", source: "MansaGroup/nrwl-nx-action#92" },
+      { text: "Error: Unable to resolve actions. Repository not found : tfsec/tfsec-sarif-action.", source: "aquasecurity/tfsec-sarif-action#17" },
+      { text: "Error: Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '/home/runner/work/mono/mono/setup-gitsign'. Did you forget to run actions/checkout before running your local action?", source: "chainguard-dev/actions#89" }
+    ]
+  },
+  {
+    id: "deprecated-action",
+    category: "real",
+    title: "GitHub failed something deprecated (an action version, a runner image brownout, a disabled command)",
+    pattern: "automatically failed because it uses a deprecated version|this is a scheduled [^\\n]{1,40} brownout|the .(set-env|add-path). command is disabled",
+    examples: [
+      { text: "Error: This request has been automatically failed because it uses a deprecated version of `actions/upload-artifact: v3`. Learn more: https://github.blog/changelog/2024-04-16-deprecation-notice-v3-of-the-artifact-actions/", source: "awslabs/aws-c-common#1183" },
+      { text: "Error: This request has been automatically failed because it uses a deprecated version of `actions/cache: v2`. Please update your workflow to use v3/v4 of actions/cache to avoid interruptions.", source: "pingcap/tiflow#12119" },
+      { text: "This is a scheduled Ubuntu-18.04 brownout. The Ubuntu-18.04 environment is deprecated and will be removed on December 1st, 2022. For more details, see https://github.com/actions/runner-images/issues/6002", source: "NLnetLabs/krill#887" },
+      { text: "Error: Unable to process command '::set-env name=PULL_REQUEST_NUMBER::4' successfully.\nError: The `set-env` command is disabled.", source: "vsoch/pull-request-action#66" }
+    ]
+  },
+  {
+    id: "disk-full",
+    category: "real",
+    title: "the disk was full",
+    pattern: "no space left on device|you are running out of disk space|\\benospc\\b|not enough space on the disk",
+    examples: [
+      { text: "System.IO.IOException: No space left on device : '/home/runner/runners/2.319.1/_diag/Worker_20240929-071716-utc.log'", source: "actions/runner-images#10699" },
+      { text: "You are running out of disk space. The runner will stop working when the machine runs out of disk space. Free space left: 61 MB", source: "stackhawk/hawkscan-action#13" }
+    ]
+  },
+  {
+    id: "timeout",
+    category: "real",
+    title: "the job or step exceeded its time limit",
+    pattern: "exceeded the maximum execution time|^(##\\[error\\])?(error: )?the action has timed out",
+    examples: [
+      { text: "The job running on runner GitHub Actions 2 has exceeded the maximum execution time of 360 minutes.", source: "PostHog/charts-clickhouse#338" },
+      { text: "The job has exceeded the maximum execution time of 6h0m0s", source: "mandiant/VM-Packages#1448" }
+    ]
+  },
+  {
+    id: "concurrency-cancelled",
+    category: "real",
+    title: "cancelled by a newer run in the same concurrency group",
+    pattern: "canceling since a higher priority waiting request",
+    examples: [{ text: "Canceling since a higher priority waiting request for 'e2e-features-7070' exists", source: "line/armeria#3622" }]
+  },
+  {
+    id: "permission",
+    category: "real",
+    title: "a permission or credential was refused, or git's server refused the request (4xx)",
+    pattern: "resource not accessible by (integration|personal access token)|bad credentials|could not read username for|permission to [^\\s]+ denied to|permission denied \\(publickey\\)|input required and not supplied: token|unable to access '[^']*': the requested url returned error: (400|401|403|404)|rpc failed; (http (400|401|403|404|411|413|422)|curl 22 the requested url returned error: (400|401|403|404|411|413|422))",
+    examples: [
+      { text: "Resource not accessible by integration", source: "cpp-for-yourself/homeworks#17" },
+      { text: "remote: Permission to zzc8081/yarb.git denied to github-actions[bot].\nfatal: unable to access 'https://github.com/zzc8081/yarb.git/': The requested URL returned error: 403", source: "Vu1nT0tal/yarb#17" }
+    ]
+  },
+  {
+    id: "push-rejected",
+    category: "real",
+    title: "the git server refused the push (a file over the size limit, a protected branch, a hook)",
+    pattern: "gh001: large files detected|exceeds github's file size limit|\\[remote rejected\\]|pre-receive hook declined",
+    examples: [
+      { text: "remote: error: File repo/brave-bin-1:1.46.144-1-x86_64.pkg.tar.zst is 138.23 MB; this exceeds GitHub's file size limit of 100.00 MB", source: "pacman-repo-builder/pacman-repo-builder#58" }
+    ]
+  },
+  {
+    id: "user-cancelled",
+    category: "real",
+    title: "cancelled (by a person, or with the run)",
+    pattern: "^(##\\[error\\])?(error: )?the (operation|run) was canceled",
+    order: "last",
+    examples: [{ text: "Error: The operation was canceled.", source: "actions/runner-images#13263" }]
+  }
+];
+
+// src/policy/preset.ts
+var PRESET_OF = {
+  runner: "infrastructure",
+  github: "infrastructure",
+  git: "infrastructure",
+  network: "network"
+};
+var JOB_SIGNATURES = {
+  noFailedStep: {
+    id: "no-failed-step",
+    category: "runner",
+    title: "the job failed with no failed step, no annotation at all and nothing in its log (its runner vanished before it could report)",
+    pattern: "",
+    examples: []
+  },
+  timedOut: {
+    id: "timed-out",
+    category: "real",
+    title: "the job's conclusion is timed_out",
+    pattern: "",
+    examples: []
+  }
+};
+var compile = (list) => list.map((sig) => ({ sig, re: new RegExp(sig.pattern, "gim") }));
+function findLine(re, text, accept = () => true) {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf("\n", m.index - 1) + 1;
+    const end = text.indexOf("\n", m.index);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    if (accept(line)) return line;
+    if (end < 0) break;
+    re.lastIndex = end + 1;
+  }
+  return null;
+}
+var FIRST = compile(EXCLUSIONS.filter((s) => s.order !== "last"));
+var LAST = compile(EXCLUSIONS.filter((s) => s.order === "last"));
+var FLAKES = compile(SIGNATURES);
+var TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ?/gm;
+var ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+function normalise(text) {
+  return text.replace(ANSI, "").replace(TIMESTAMP, "");
+}
+var isWarning = (line) => /^\s*##\[warning\]/i.test(line);
+var isLocal = (line) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]|\bhost(=|\s+name\s+)["'][a-z0-9_-]+["']/i.test(line);
+function scanText(all, flakeText = all) {
+  const text = normalise(all);
+  for (const { sig, re } of FIRST) {
+    const line = findLine(re, text);
+    if (line !== null) return { real: { sig, line }, flakes: [] };
+  }
+  const proof = normalise(flakeText);
+  const flakes = [];
+  for (const { sig, re } of FLAKES) {
+    const line = findLine(re, proof, (l) => !isWarning(l) && !(sig.category === "network" && isLocal(l)));
+    if (line !== null) flakes.push({ sig, line });
+  }
+  for (const { sig, re } of LAST) {
+    const line = findLine(re, text);
+    if (line !== null) return { flakes, last: { sig, line } };
+  }
+  return { flakes };
+}
+var annotationText = (list) => list.map((a) => a.title ? `${a.title}: ${a.message}` : a.message).join("\n");
+var proves = (a) => a.level !== "warning" && a.level !== "notice";
+var outcomeOf = (sig) => sig.category === "real" ? "real" : sig.category === "network" ? "network" : "infrastructure";
+var MAX_QUOTE = 300;
+var quote2 = (line) => {
+  const t = line.trim();
+  return t.length > MAX_QUOTE ? `${t.slice(0, MAX_QUOTE - 1)}\u2026` : t;
+};
+var found = (hit, where) => ({ outcome: outcomeOf(hit.sig), signature: hit.sig, quote: quote2(hit.line), where });
+function judgeByPresets(presets, job, evidence) {
+  const on = (sig) => sig.category !== "real" && presets.includes(PRESET_OF[sig.category]);
+  if (job.conclusion === "timed_out") {
+    return { finding: { outcome: "real", signature: JOB_SIGNATURES.timedOut, quote: "conclusion: timed_out", where: "job" } };
+  }
+  if (evidence.annotations === void 0) return { need: "annotations" };
+  let off;
+  let last;
+  const judge = (all, proof, where) => {
+    const r = scanText(all, proof);
+    if (r.real) return found(r.real, where);
+    const hit = r.flakes.find((h) => on(h.sig));
+    if (hit) return found(hit, where);
+    off ??= r.flakes[0];
+    if (r.last) last ??= { hit: r.last, where };
+    return null;
+  };
+  const annotations = evidence.annotations;
+  if (annotations) {
+    const decided = judge(annotationText(annotations), annotationText(annotations.filter(proves)), "annotations");
+    if (decided) return { finding: decided };
+  }
+  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure");
+  if (evidence.log === void 0) return { need: "log" };
+  if (evidence.log) {
+    const tail = logTail(evidence.log);
+    const decided = judge(tail, tail, "log");
+    if (decided) return { finding: decided };
+  }
+  if (last) return { finding: found(last.hit, last.where) };
+  if (silent) return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
+  return { finding: { outcome: "unknown", signature: null, quote: null, where: null, ...off ? { off: off.sig } : {} } };
+}
+function describeFinding(f) {
+  if (f.signature) return `${f.outcome}: ${f.signature.title}`;
+  if (f.off) return `unknown: no signature of the presets on matched (${PRESET_OF[f.off.category]} signature "${f.off.id}" did; that preset is not on)`;
+  return "unknown: no signature matched";
+}
+
 // src/policy/rules.ts
 function compileRule(r, label, auto) {
   return {
     label,
-    preset: r.preset ?? null,
+    presets: presetList(r.preset),
     jobs: r.jobs ?? [],
     ignoreJobs: r["ignore-jobs"] ?? [],
     steps: r.steps ?? [],
@@ -58507,20 +58945,31 @@ function compileRule(r, label, auto) {
     backoff: r.backoff ?? auto.backoff ?? 1
   };
 }
+function presetList(preset) {
+  return preset === void 0 ? [] : Array.isArray(preset) ? [...new Set(preset)] : [preset];
+}
 function rulesOf(auto) {
   if (auto.rules) {
-    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto));
+    return auto.rules.map((r, i) => {
+      const presets2 = presetList(r.preset).join(", ");
+      return compileRule(r, r.name ?? (presets2 ? `rule ${i + 1} (${presets2})` : `rule ${i + 1}`), auto);
+    });
   }
-  return [compileRule({ ...auto, delay: void 0, backoff: void 0 }, auto.preset ? `preset ${auto.preset}` : "auto", auto)];
+  const presets = presetList(auto.preset).join(", ");
+  return [compileRule({ ...auto, delay: void 0, backoff: void 0 }, presets ? `preset ${presets}` : "auto", auto)];
 }
-var needsAnnotations = (r) => r.preset !== null || r.annotations.length > 0 || r.exitCodes.length > 0;
-var needsLog = (r) => r.preset !== null || r.logPatterns.length > 0;
+var needsAnnotations = (r) => r.presets.length > 0 || r.annotations.length > 0 || r.exitCodes.length > 0;
+var needsLog = (r) => r.presets.length > 0 || r.logPatterns.length > 0;
 var hasFilters = (r) => r.jobs.length > 0 || r.ignoreJobs.length > 0 || r.steps.length > 0 || r.ignoreSteps.length > 0;
 function rulesNeedJobs(rules, auto) {
   return auto["max-failed-jobs"] > 0 || rules.some((r) => hasFilters(r) || needsAnnotations(r) || needsLog(r)) || rules.length > 1;
 }
 function ruleAppliesToRun(rule2, run2) {
   return passesFilter(rule2.workflows, [], ...workflowNames(run2)) && passesFilterPatterns(rule2.branches, run2.headBranch);
+}
+function unreadOf(evidence) {
+  const say = (what, why) => why === void 0 ? [] : why === "budget" ? [`${what}: not read (evidence budget)`] : [what === "log" && why === 410 ? "log gone (410)" : `${what}: ${why}`];
+  return [...say("annotations", evidence.unread?.annotations), ...say("log", evidence.unread?.log)];
 }
 var EXIT_CODE = /Process completed with exit code (\d+)\./;
 function stepVerdict(rule2, job) {
@@ -58530,7 +58979,7 @@ function stepVerdict(rule2, job) {
   }
   return null;
 }
-var annotationText = (list) => list.map((a) => a.title ? `${a.title}: ${a.message}` : a.message).join("\n");
+var annotationText2 = (list) => list.map((a) => a.title ? `${a.title}: ${a.message}` : a.message).join("\n");
 function tryRule(rule2, job, evidence) {
   if (!passesFilter(rule2.jobs, rule2.ignoreJobs, job.name)) return { no: "job name is filtered out" };
   const noFailedStep = job.failedSteps.length === 0 && job.conclusion === "failure";
@@ -58541,46 +58990,43 @@ function tryRule(rule2, job, evidence) {
   if (!needsAnnotations(rule2) && !needsLog(rule2)) {
     return { match: hasFilters(rule2) ? "job and step filters" : "every failure counts (no evidence asked for)", category: "rule" };
   }
-  let excluded = null;
-  if (rule2.preset) {
-    if (noFailedStep) return { match: `infrastructure: ${JOB_SIGNATURES[0].title}`, category: "infrastructure" };
-    if (job.runnerName === null && job.stepCount === 0) return { match: `infrastructure: ${JOB_SIGNATURES[1].title}`, category: "infrastructure" };
+  let finding;
+  if (rule2.presets.length > 0) {
+    const p = judgeByPresets(rule2.presets, job, evidence);
+    if ("need" in p) return p;
+    finding = p.finding;
+    const { outcome } = p.finding;
+    if (outcome === "infrastructure" || outcome === "network") return { match: describeFinding(p.finding), category: outcome, finding };
   }
-  if (needsAnnotations(rule2)) {
+  const no = (why) => ({ no: finding ? finding.outcome === "real" && finding.signature ? `${finding.signature.title} (never retried by a preset)` : describeFinding(finding) : why, finding });
+  if (rule2.annotations.length > 0 || rule2.exitCodes.length > 0) {
     if (evidence.annotations === void 0) return { need: "annotations" };
-    const text = annotationText(evidence.annotations ?? []);
-    if (rule2.preset && text) {
-      const hit = matchPresetText(text, "annotations");
-      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
-      if (hit) excluded = hit.excluded.title;
-    }
+    const text = annotationText2(evidence.annotations ?? []);
     const exit = EXIT_CODE.exec(text);
     if (exit && rule2.exitCodes.includes(Number(exit[1]))) return { match: `exit code ${exit[1]}`, category: "rule" };
-    const found = findPattern(rule2.annotations, text);
-    if (found) return { match: `annotation matches /${found}/`, category: "rule" };
+    const found2 = findPattern(rule2.annotations, text);
+    if (found2) return { match: `annotation matches /${found2}/`, category: "rule" };
   }
-  if (rule2.logPatterns.length > 0 || rule2.preset && !excluded) {
+  if (rule2.logPatterns.length > 0) {
     if (evidence.log === void 0) return { need: "log" };
-    const tail = logTail(evidence.log ?? "");
-    if (rule2.preset && !excluded && tail) {
-      const hit = matchPresetText(tail, "log");
-      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
-      if (hit) excluded = hit.excluded.title;
-    }
-    const found = findPattern(rule2.logPatterns, tail);
-    if (found) return { match: `log matches /${found}/`, category: "rule" };
+    const found2 = findPattern(rule2.logPatterns, logTail(evidence.log ?? ""));
+    if (found2) return { match: `log matches /${found2}/`, category: "rule" };
   }
-  return { no: excluded ? `${excluded} (never retried)` : "no evidence matched" };
+  return no("no evidence matched");
 }
 function judgeJob(job, rules, evidence) {
   const misses = [];
+  let finding;
   for (const rule2 of rules) {
     const r = tryRule(rule2, job, evidence);
     if ("need" in r) return { kind: "need", job, what: r.need };
-    if ("match" in r) return { kind: "flake", job, rule: rule2, evidence: r.match, category: r.category };
+    const unread = unreadOf(evidence);
+    if ("match" in r) return { kind: "flake", job, rule: rule2, evidence: r.match, category: r.category, unread, ...r.finding ? { finding: r.finding } : {} };
+    if (r.finding && (!finding || finding.outcome !== "real" && r.finding.outcome === "real")) finding = r.finding;
     misses.push(`${rule2.label}: ${r.no}`);
   }
-  return { kind: "real", job, why: rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ") };
+  const why = rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ");
+  return { kind: "real", job, why, outcome: finding?.outcome === "real" ? "real" : "unknown", unread: unreadOf(evidence), ...finding ? { finding } : {} };
 }
 function sortJobs(jobs) {
   const failed = jobs.filter(isFailedJob);
@@ -58672,7 +59118,8 @@ function judgeRun(run2, jobs, rules, auto, evidence) {
       return {
         kind: "refuse",
         verdicts,
-        refusal: { reason: "real-failure", message: `job "${job.name}" looks like a real failure: ${v.why}` }
+        // "real": an exclusion proved it; "unknown": nothing proved it a flake. Neither is re-run.
+        refusal: { reason: "real-failure", message: `job "${job.name}" ${v.outcome === "real" ? "is a real failure" : "is not proven a flake"}: ${v.why}` }
       };
     }
   }
@@ -58894,6 +59341,17 @@ function mdLink(label, url) {
   return `[${text}](${url})`;
 }
 
+// src/report/verdict.ts
+function verdictParts(v) {
+  if (!v || v.kind === "need") return { outcome: "not judged", said: "", quote: null, unread: [] };
+  const f = v.finding;
+  const quote3 = f?.quote && (f.where === "annotations" || f.where === "log") ? { where: f.where === "log" ? "log" : "annotation", line: f.quote } : null;
+  if (v.kind === "flake") {
+    return { outcome: v.category === "rule" ? "flake (your rule)" : `${v.category} (flake)`, said: `${v.evidence} (${v.rule.label})`, quote: quote3, unread: v.unread };
+  }
+  return { outcome: v.outcome, said: v.why, quote: quote3, unread: v.unread };
+}
+
 // src/report/check-run.ts
 var CHECK_NAME = "rerun-bot";
 var RERUN_ACTION = "rerun-failed";
@@ -58967,24 +59425,31 @@ function flakyLine(f) {
   const attempts = f.failedAttempts.length === 1 ? `attempt ${f.failedAttempts[0]}` : `attempts ${f.failedAttempts.join(", ")}`;
   return `${mdCode(f.name)} failed on ${attempts} and passed on attempt ${f.passedAttempt}`;
 }
-function verdictCell(v) {
-  if (!v || v.kind === "need") return "not judged";
-  return v.kind === "flake" ? `flake: ${mdText(v.evidence, 200)} (${mdText(v.rule.label, 60)})` : `**real**: ${mdText(v.why, 200)}`;
+function outcomeCell(v) {
+  const { outcome } = verdictParts(v);
+  return outcome === "real" ? "**real**" : outcome;
 }
+function evidenceCell(v) {
+  const p = verdictParts(v);
+  const line = p.quote ? ` ${p.quote.where}: ${mdCode(p.quote.line, 160)}` : "";
+  const unread = p.unread.length > 0 ? `; ${mdText(p.unread.join(", "), 100)}` : "";
+  return p.said || line || unread ? `${mdText(p.said, 200)}${line}${unread}` : "";
+}
+var cell = (s) => s.replace(/\|/g, "\\|");
 function failedJobsTable(jobs, verdicts = []) {
   if (!jobs) return void 0;
   const byJob = new Map(verdicts.map((v) => [v.job.id, v]));
   const failed = jobs.filter((j) => isFailedJob(j) || byJob.has(j.id));
   if (failed.length === 0) return void 0;
   const steps = (j) => j.failedSteps.length > 0 ? mdText(j.failedSteps.join(", "), 100) : "none";
-  const rows = failed.slice(0, MAX_TABLE_ROWS).map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${steps(j)} | ${verdictCell(byJob.get(j.id)).replace(/\|/g, "\\|")} |`);
+  const rows = failed.slice(0, MAX_TABLE_ROWS).map((j) => `| ${cell(mdLink(j.name, j.htmlUrl))} | ${j.conclusion} | ${steps(j)} | ${outcomeCell(byJob.get(j.id))} | ${cell(evidenceCell(byJob.get(j.id)))} |`);
   const more = failed.length > MAX_TABLE_ROWS ? `
 
 \u2026and ${failed.length - MAX_TABLE_ROWS} more.` : "";
   return `### Failed jobs
 
-| Job | Conclusion | Failed steps | Verdict |
-| --- | --- | --- | --- |
+| Job | Conclusion | Failed steps | Outcome | Evidence |
+| --- | --- | --- | --- | --- |
 ${rows.join("\n")}${more}`;
 }
 function renderCheckRun(run2, outcome, jobs, verdicts = []) {
@@ -59490,11 +59955,15 @@ async function gatherAndDecide(start, sources) {
       case "annotations":
       case "log": {
         const known = { ...evidence.get(d.job.id) ?? {} };
+        const what = d.what;
         const within = reads.length < MAX_EVIDENCE_READS;
-        if (d.what === "annotations") known.annotations = within ? await sources.annotations(d.job) : null;
-        else known.log = within ? await sources.log(d.job) : null;
+        const got = !within ? null : what === "annotations" ? await sources.annotations(d.job) : await sources.log(d.job);
+        const unread = got === null ? "budget" : isUnreadable(got) ? got.unreadable : void 0;
+        if (what === "annotations") known.annotations = Array.isArray(got) ? got : null;
+        else known.log = typeof got === "string" ? got : null;
+        if (unread !== void 0) known.unread = { ...known.unread, [what]: unread };
         evidence.set(d.job.id, known);
-        if (within) reads.push({ jobId: d.job.id, what: d.what, found: (d.what === "annotations" ? known.annotations : known.log) != null });
+        if (within) reads.push({ jobId: d.job.id, what, found: unread === void 0, ...typeof unread === "number" ? { status: unread } : {} });
         break;
       }
     }
@@ -61528,9 +61997,9 @@ function orgViewHandler(deps, env = process.env) {
     }
     const route = repoRoute(path2, "/api/v1/repos/", ["jobs"]);
     if (route) {
-      const found = await oneRepo(caller, route.repo);
-      if (!found) return send(res, 404, "json", apiNotFound(route.repo), cookies);
-      return send(res, 200, "json", json({ repository: found.visible.fullName, thresholds, jobs: found.view.jobs.map((j) => jobJson(j, found.entries)) }), cookies);
+      const found2 = await oneRepo(caller, route.repo);
+      if (!found2) return send(res, 404, "json", apiNotFound(route.repo), cookies);
+      return send(res, 200, "json", json({ repository: found2.visible.fullName, thresholds, jobs: found2.view.jobs.map((j) => jobJson(j, found2.entries)) }), cookies);
     }
     return send(res, 404, "json", json({ message: "Not Found" }), cookies);
   }
@@ -61541,15 +62010,15 @@ function orgViewHandler(deps, env = process.env) {
     }
     const route = repoRoute(path2, "/dashboard/repos/", ["", "job"]);
     if (!route) return send(res, 404, "html", notFoundPage(path2.slice("/dashboard".length) || "/", caller.login), cookies);
-    const found = await oneRepo(caller, route.repo);
-    if (!found) return send(res, 404, "html", notFoundPage(route.repo, caller.login), cookies);
-    if (route.tail === "") return send(res, 200, "html", repoPage(found.view, found.entries, caller.login, now()), cookies);
+    const found2 = await oneRepo(caller, route.repo);
+    if (!found2) return send(res, 404, "html", notFoundPage(route.repo, caller.login), cookies);
+    if (route.tail === "") return send(res, 200, "html", repoPage(found2.view, found2.entries, caller.login, now()), cookies);
     const workflow = query.get("workflow") ?? "";
     const name = query.get("job") ?? "";
-    const job = found.view.jobs.find((j) => j.workflow === workflow && j.job === name);
-    if (!job) return send(res, 404, "html", notFoundPage(`${found.visible.fullName}: ${workflow} / ${name}`, caller.login), cookies);
-    const entries = found.entries.filter((e) => e.workflow === workflow && e.job === name);
-    const weekly = repoView(found.visible.fullName, entries, now(), thresholds).weekly;
+    const job = found2.view.jobs.find((j) => j.workflow === workflow && j.job === name);
+    if (!job) return send(res, 404, "html", notFoundPage(`${found2.visible.fullName}: ${workflow} / ${name}`, caller.login), cookies);
+    const entries = found2.entries.filter((e) => e.workflow === workflow && e.job === name);
+    const weekly = repoView(found2.visible.fullName, entries, now(), thresholds).weekly;
     return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), thresholds), cookies);
   }
   async function auth8(req, res, path2, query) {

@@ -17,6 +17,7 @@ import { routeTemplate } from "./metrics.js";
 import type { DecisionFacts, Plan } from "./policy/decide.js";
 import { holdSettings } from "./policy/pacing.js";
 import { sortJobs, type JobVerdict } from "./policy/rules.js";
+import { verdictText } from "./report/verdict.js";
 import { FileLedger, type Ledger } from "./state/ledger.js";
 import type { Store } from "./state/store.js";
 
@@ -41,8 +42,6 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv): string {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}/api/v3` : "https://api.github.com";
 }
 
-const verdictLine = (v: JobVerdict) =>
-  v.kind === "flake" ? `flake: ${v.evidence} (${v.rule.label})` : v.kind === "real" ? `real failure: ${v.why}` : "not judged";
 
 /** The bot's store and ledger, when DATA_DIR or REDIS_URL point at them: the breaker and the budget. */
 async function botState(env: NodeJS.ProcessEnv): Promise<{ store: Store | null; ledger: Ledger | null; where: string; close: () => Promise<void> }> {
@@ -139,8 +138,8 @@ async function printJobs(gh: GitHubClient, run: RunFacts, read: JobFacts[] | nul
   print("failed jobs:");
   for (const job of failed) {
     const v = byJob.get(job.id);
-    const evidence = reads.filter((r) => r.jobId === job.id).map((r) => `${r.what}${r.found ? "" : " (none: no evidence)"}`);
-    const verdict = v ? verdictLine(v) : read ? "not judged (judging stopped at an earlier job)" : "no rule asks about jobs: counts as a flake";
+    const evidence = reads.filter((r) => r.jobId === job.id).map((r) => `${r.what}${r.found ? "" : ` (none: ${r.status ? `GitHub answered ${r.status}` : "no evidence"})`}`);
+    const verdict = v && v.kind !== "need" ? verdictText(v) : read ? "not judged (judging stopped at an earlier job)" : "no rule asks about jobs: counts as a flake";
     print(`  - ${job.name}: ${verdict}; evidence read: ${evidence.length > 0 ? evidence.join(", ") : "the job list only"}`);
   }
 }

@@ -112,7 +112,7 @@ describe("judgeRun: today's flat keys as one implicit rule", () => {
     const v = judgeRun(run(), [job({ name: "unit", failedStep: "Run tests" })], rulesOf(a), a, new Map());
     expect(v.kind === "refuse" && v.refusal).toEqual({
       reason: "real-failure",
-      message: 'job "unit" looks like a real failure: failed step "Run tests" is not in steps',
+      message: 'job "unit" is not proven a flake: failed step "Run tests" is not in steps',
     });
   });
 });

@@ -30,6 +30,16 @@ describe("checkConfigText: the bot's rules, with lines", () => {
     expect(p.message).toMatch(/not a valid RE2 pattern/);
   });
 
+  test.each([
+    ["auto:\n  preset: [infrastructure, network]\n", []],
+    ["auto:\n  rules:\n    - preset: network\n      jobs: [e2e*]\n", []],
+    ["auto:\n  preset: everything\n", [{ line: 2, key: "auto.preset", message: "must be one of: infrastructure, network" }]],
+    ["auto:\n  preset:\n    - infrastructure\n    - netwrok\n", [{ line: 4, key: "auto.preset[1]", message: "must be one of: infrastructure, network" }]],
+    ["auto:\n  rules:\n    - preset: []\n", [{ line: 3, key: "auto.rules[0].preset", message: "must NOT have fewer than 1 items" }]],
+  ])("preset: one name or a list, each mistake said once, for the shape written: %j", (yaml, problems) => {
+    expect(checkConfigText(yaml)).toEqual(problems);
+  });
+
   test("YAML syntax errors and duplicate keys are reported with their line", () => {
     const [syntax] = checkConfigText("auto:\n  enabled: [true\n");
     expect(syntax.key).toBe("(YAML)");

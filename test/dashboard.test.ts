@@ -138,6 +138,8 @@ describe("the ledger and the dashboard issue", () => {
     // Runner lost: no failed step, no runner name.
     expectCall(h, "GET", "/repos/o/r/actions/runs/501/jobs?filter=latest&per_page=100", 200,
       jobsOf(501, [{ id: 5010, name: "e2e", runner_name: "", steps: [{ name: "Set up job", status: "completed", conclusion: "success", number: 1 }] }]));
+    expectCall(h, "GET", "/repos/o/r/check-runs/5010/annotations?per_page=50", 200, []);
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/5010/logs", 404, { message: "Not Found" });
     expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "s501" } });
     expectCall(h, "POST", "/repos/o/r/actions/runs/501/rerun-failed-jobs", 201, {});
     expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 5501 });

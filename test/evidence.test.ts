@@ -32,25 +32,122 @@ const annotation = (message: string, over: Record<string, unknown> = {}) => ({
 });
 const annotations = (h: Harness, jobId: number, list: unknown[]) => expectCall(h, "GET", `/repos/o/r/check-runs/${jobId}/annotations?per_page=50`, 200, list);
 const pull = (h: Harness, sha = "abc123") => expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha } });
+/** The reads just before a re-run, the re-run, and the check run. */
+const expectRerun = (h: Harness) => {
+  pull(h);
+  expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+  expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+};
 const check = (h: Harness) => h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string; text?: string } };
 
-describe("the infrastructure preset in the handler", () => {
-  test("runner lost with no failed step: decided from the job list, no annotation read", async () => {
+/** A job GitHub never started: no steps, no runner (the jobs API answers runner_id 0, runner_name null). */
+const notStarted = (over: Record<string, unknown> = {}) =>
+  apiJob({ steps: [], runner_id: 0, runner_name: null, runner_group_name: null, labels: ["ubuntu-latest"], started_at: "2026-11-23T11:00:00Z", completed_at: "2026-11-23T11:00:01Z", ...over });
+const ANNOTATIONS = "GET /repos/o/r/check-runs/100/annotations?per_page=50";
+
+describe("the presets in the handler", () => {
+  test("runner lost with no failed step, no annotation at all and its log gone (404): re-run", async () => {
     const h = await harness();
     config(h, PRESET);
     jobs(h, [apiJob({ steps: [{ name: "Set up job", conclusion: "success" }, { name: "Run tests", conclusion: null, status: "in_progress" }], runner_name: "GitHub Actions 9" })]);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    annotations(h, 100, []);
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    expectRerun(h);
     await deliver(h);
     expect(h.calls).toEqual([
       "GET /repos/o/r/contents/.github/rerun.yml",
       `GET ${JOBS}`,
+      ANNOTATIONS,
+      "GET /repos/o/r/actions/jobs/100/logs",
       "GET /repos/o/r/pulls/5",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);
-    expect(check(h).output.text).toContain("flake: infrastructure: the job failed with no failed step");
+    expect(check(h).output.text).toContain("| infrastructure (flake) | infrastructure: the job failed with no failed step, no annotation at all and nothing in its log");
+    expect(check(h).output.text).toContain("log: 404");
+  });
+
+  test("a billing block with no steps is not re-run (real: billing), and the check run quotes GitHub's line", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [notStarted()]);
+    annotations(h, 100, [annotation("The job was not started because recent account payments have failed or your spending limit needs to be increased. Please check the 'Billing & plans' section in your settings")]);
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    // The first real failure stops reading: no log, no re-run.
+    expect(h.calls).toEqual(["GET /repos/o/r/contents/.github/rerun.yml", `GET ${JOBS}`, ANNOTATIONS, "POST /repos/o/r/check-runs"]);
+    expect(check(h).output.title).toBe("Not re-run: real failure");
+    expect(check(h).output.summary).toContain("is a real failure: billing, a spending limit, a storage quota or an account GitHub blocked (never retried by a preset)");
+    expect(check(h).output.text).toContain("| **real** |");
+    expect(check(h).output.text).toContain("annotation: `The job was not started because recent account payments have failed");
+  });
+
+  test("a job not acquired, with an internal server error, is re-run", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [notStarted()]);
+    annotations(h, 100, [
+      annotation("The job was not acquired by Runner of type hosted even after multiple attempts"),
+      annotation("Internal server error. Correlation ID: 79b9a27c-24a5-41cb-b9af-7f4a788e3b2a"),
+    ]);
+    expectRerun(h);
+    await deliver(h);
+    expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(check(h).output.text).toContain("annotation: `The job was not acquired by Runner of type hosted even after multiple attempts`");
+  });
+
+  test("a shutdown signal on a cancelled job is re-run; the cancellation beside it does not count", async () => {
+    const h = await harness();
+    config(h, "auto:\n  enabled: true\n  preset: infrastructure\n  conclusions: [failure, cancelled]\n");
+    jobs(h, [apiJob({ conclusion: "cancelled", steps: [{ name: "Set up job", conclusion: "success" }, { name: "Build", conclusion: "cancelled" }] })]);
+    annotations(h, 100, [
+      annotation("The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled."),
+      annotation("The operation was canceled."),
+    ]);
+    expectRerun(h);
+    await deliver(h, { conclusion: "cancelled" });
+    expect(h.calls).toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(check(h).output.text).toContain("infrastructure: the runner received a shutdown signal");
+  });
+
+  test.each([
+    ["network", true],
+    ["[infrastructure, network]", true],
+    ["infrastructure", false],
+  ])("a network error in the install step, preset %s: re-run %s", async (preset, rerun) => {
+    const h = await harness();
+    config(h, `auto:\n  enabled: true\n  preset: ${preset}\n`);
+    jobs(h, [apiJob({ steps: [{ name: "Set up job", conclusion: "success" }, { name: "Install dependencies", conclusion: "failure" }] })]);
+    annotations(h, 100, [annotation("Process completed with exit code 1.")]);
+    const log = "2026-11-23T11:59:01.0000000Z npm ERR! code ECONNRESET\n2026-11-23T11:59:01.0000000Z npm ERR! network aborted\n2026-11-23T11:59:01.1000000Z ##[error]Process completed with exit code 1.\n";
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 200, log, { "content-type": "text/plain" });
+    if (rerun) {
+      pull(h);
+      expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
+    }
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(h.calls.includes("POST /repos/o/r/actions/runs/42/rerun-failed-jobs")).toBe(rerun);
+    const text = check(h).output.text ?? "";
+    if (rerun) {
+      // The line that decided, without its timestamp.
+      expect(text).toContain("| network (flake) | network: a connection was reset");
+      expect(text).toContain("log: `npm ERR! code ECONNRESET`");
+    } else {
+      expect(text).toContain("| unknown |");
+      expect(text).toContain('network signature "connection-reset" did; that preset is not on');
+    }
+  });
+
+  test("the check run says which evidence could not be read: annotations 404, log gone (410)", async () => {
+    const h = await harness();
+    config(h, PRESET);
+    jobs(h, [apiJob()]);
+    expectCall(h, "GET", "/repos/o/r/check-runs/100/annotations?per_page=50", 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+    expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 410, { message: "Gone", documentation_url: "https://docs.github.com/rest" });
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    await deliver(h);
+    expect(check(h).output.text).toContain("| unknown | unknown: no signature matched; annotations: 404, log gone (410) |");
   });
 
   test("runner lost in the annotations, and its log is gone (404): re-run", async () => {
@@ -58,9 +155,7 @@ describe("the infrastructure preset in the handler", () => {
     config(h, PRESET);
     jobs(h, [apiJob()]);
     annotations(h, 100, [annotation("The self-hosted runner: ci-7 lost communication with the server. Verify the machine is running and has a healthy network connection.")]);
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
     expect(h.calls).not.toContain("GET /repos/o/r/actions/jobs/100/logs");
     expect(check(h).output.summary).toContain("the runner lost communication with GitHub");
@@ -82,7 +177,7 @@ describe("the infrastructure preset in the handler", () => {
       "POST /repos/o/r/check-runs",
     ]);
     expect(check(h).output.title).toBe("Not re-run: real failure");
-    expect(check(h).output.text).toContain("**real**: no evidence matched");
+    expect(check(h).output.text).toContain("| unknown | unknown: no signature matched; log: 404 |");
     expect(check(h).output.text).toContain("not judged");
   });
 
@@ -92,11 +187,9 @@ describe("the infrastructure preset in the handler", () => {
     jobs(h, [apiJob({ steps: [{ name: "Checkout", conclusion: "failure" }] })]);
     expectCall(h, "GET", "/repos/o/r/check-runs/100/annotations?per_page=50", 404, { message: "Not Found" });
     expectCall(h, "GET", "/repos/o/r/actions/jobs/100/logs", 200, "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 500", { "content-type": "text/plain" });
-    pull(h);
-    expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", 201);
-    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 1 });
+    expectRerun(h);
     await deliver(h);
-    expect(check(h).output.summary).toContain("git transport failed");
+    expect(check(h).output.summary).toContain("git's server answered 5xx");
   });
 });
 

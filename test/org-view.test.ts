@@ -55,7 +55,7 @@ describe("a repo's view (pure)", () => {
   test("re-runs made and the share that turned green: one per run, not per job", () => {
     // Runs 1 and 2 turned green; run 20 stayed red; runs 10-12 are older than 30 days.
     expect([view.reruns30, view.green30]).toEqual([3, 2]);
-    expect(view.categories).toEqual({ infrastructure: 1, rule: 1, any: 1, command: 0 });
+    expect(view.categories).toEqual({ infrastructure: 1, network: 0, rule: 1, any: 1, command: 0 });
     expect([view.catches30, view.costSeconds30, view.redSeconds30]).toEqual([3, 240, 300]);
   });
 

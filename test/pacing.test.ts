@@ -39,6 +39,9 @@ describe("an outage in the handler", () => {
   const lost = (id: number) => apiJob({ id: id * 10, run_id: id, steps: [{ name: "Set up job", conclusion: "success" }] });
   const fail = async (h: Harness, id: number, rerun: boolean) => {
     expectCall(h, "GET", `/repos/o/r/actions/runs/${id}/jobs?filter=latest&per_page=100`, 200, { total_count: 1, jobs: [lost(id)] });
+    // A lost runner leaves no annotation at all: the positive evidence for "infrastructure".
+    expectCall(h, "GET", `/repos/o/r/check-runs/${id * 10}/annotations?per_page=50`, 200, []);
+    expectCall(h, "GET", `/repos/o/r/actions/jobs/${id * 10}/logs`, 404, { message: "Not Found" });
     // A held re-run reads no pull request: that is asked when it is about to be made.
     if (rerun) expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "abc123" } });
     if (rerun) expectCall(h, "POST", `/repos/o/r/actions/runs/${id}/rerun-failed-jobs`, 201);

@@ -84,7 +84,7 @@ describe("check run rendering", () => {
     expect(check.externalId).toBe("42");
     expect(check.output.title).toBe("Re-ran failed jobs: attempt 2 of 3 started");
     expect(check.output.summary).toContain("automatically (attempt 2 of 3)");
-    expect(check.output.text).toContain("| Job | Conclusion | Failed steps | Verdict |");
+    expect(check.output.text).toContain("| Job | Conclusion | Failed steps | Outcome | Evidence |");
     expect(check.output.text).toContain("Run tests");
     expect(check.output.text).not.toContain("@org/team");
     expect(check.output.text).not.toContain("| ok |");

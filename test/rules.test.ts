@@ -1,57 +1,10 @@
 import { judgeRun } from "../src/policy/auto-rerun.js";
-import { EXCLUSIONS, matchPresetText, TEXT_SIGNATURES } from "../src/policy/preset.js";
 import { judgeJob, rulesOf, type Evidence } from "../src/policy/rules.js";
 import { validateConfig } from "../src/config/validate.js";
-import type { AutoConfig } from "../src/config/schema.js";
 import type { Annotation } from "../src/domain/facts.js";
-import { auto, job, run } from "./helpers/facts.js";
+import { job, run } from "./helpers/facts.js";
 
 const note = (message: string): Annotation => ({ level: "failure", message, title: null });
-const infra = auto({ preset: "infrastructure" });
-const judge = (j: ReturnType<typeof job>, a: AutoConfig, evidence: Evidence = {}) => judgeJob(j, rulesOf(a), evidence);
-
-describe("the infrastructure preset", () => {
-  test.each(TEXT_SIGNATURES.map((s) => [s.id, s]))("signature %s matches its own example", (_id, sig) => {
-    expect(matchPresetText(sig.example, sig.in[0])).toEqual({ matched: sig });
-  });
-  test.each(EXCLUSIONS.map((s) => [s.id, s]))("exclusion %s wins over every signature", (_id, sig) => {
-    expect(matchPresetText(`${sig.example}\nThe runner has received a shutdown signal.`, sig.in[0])).toEqual({ excluded: sig });
-  });
-
-  test.each<[string, ReturnType<typeof job>, Evidence, string, string?]>([
-    ["a failed job with no failed step: decided from the job list alone", job({ failedStep: null }), {}, "flake", "no failed step"],
-    ["no runner ever reported it", job({ failedStep: null, runnerName: null, stepCount: 0 }), {}, "flake"],
-    ["a failed step: annotations are asked for", job(), {}, "need:annotations"],
-    ["runner lost, in the annotations", job(), { annotations: [note("The self-hosted runner: ci-7 lost communication with the server. Verify the machine is running.")] }, "flake", "runner lost"],
-    ["a shutdown signal", job(), { annotations: [note("The runner has received a shutdown signal.")] }, "flake", "shutdown"],
-    ["an exit code alone is not infrastructure: the log is asked for", job(), { annotations: [note("Process completed with exit code 1.")] }, "need:log"],
-    ["a test failure in the log is real", job(), { annotations: [note("Process completed with exit code 1.")], log: "FAIL src/a.test.ts\nexpected 1 to be 2" }, "real"],
-    ["an action download 503 in the log", job({ failedStep: "Set up job" }), { annotations: [], log: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/v4'. Error: Response status code does not indicate success: 503 (Service Unavailable)." }, "flake", "could not be downloaded"],
-    ["git 502", job({ failedStep: "Checkout" }), { annotations: [], log: "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 502" }, "flake", "git transport"],
-    ["git 403 is not a server error", job({ failedStep: "Checkout" }), { annotations: [], log: "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 403" }, "real"],
-    ["a concurrency cancellation is never retried", job(), { annotations: [note("Canceling since a higher priority waiting request for 'ci-main' exists")] }, "real", "concurrency"],
-    ["an unresolvable action is never retried", job({ failedStep: "Set up job" }), { annotations: [note("Unable to resolve action `actions/chekout@v4`, repository not found")] }, "real"],
-    ["a full disk is never retried, even beside a runner error", job(), { annotations: [], log: "ENOSPC: no space left on device\nThe runner has received a shutdown signal." }, "real", "disk was full"],
-    ["unreadable annotations and a 404 log are no evidence, never a match", job(), { annotations: null, log: null }, "real", "no evidence"],
-  ])("%s", (...[, j, evidence, expected, why]) => {
-    const v = judge(j, infra, evidence);
-    expect(v.kind === "need" ? `need:${v.what}` : v.kind).toBe(expected);
-    if (why && v.kind === "flake") expect(v.evidence).toContain(why);
-    if (why && v.kind === "real") expect(v.why).toContain(why);
-  });
-
-  test("a job cancelled by its timeout is a timeout, never infrastructure", () => {
-    const cancelled = job({ conclusion: "cancelled", failedStep: null });
-    const timeout = { annotations: [note("The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.")] };
-    // With no failed job, the cancelled one is what is judged; its annotation says timeout.
-    const v = judgeRun(run(), [cancelled], rulesOf(infra), infra, new Map([[cancelled.id, timeout]]));
-    expect(v).toMatchObject({ kind: "refuse", refusal: { reason: "real-failure" } });
-    expect(v.kind === "refuse" && v.refusal.message).toContain("exceeded its time limit");
-    // A rule that asks for it can retry timeouts.
-    const timeouts = auto({ rules: [{ annotations: ["exceeded the maximum execution time"] }] });
-    expect(judgeRun(run(), [cancelled], rulesOf(timeouts), timeouts, new Map([[cancelled.id, timeout]])).kind).toBe("rerun");
-  });
-});
 
 describe("retry rules: the first rule that matches a failed job decides it", () => {
   const config = validateConfig({
@@ -72,6 +25,7 @@ describe("retry rules: the first rule that matches a failed job decides it", () 
     ["annotation pattern", job({ name: "e2e chrome" }), { annotations: [note("read ECONNRESET")] }, "flake", "e2e flakes"],
     ["log pattern, after the annotations", job({ name: "e2e chrome" }), { annotations: [], log: "connect ETIMEDOUT 10.0.0.1:443" }, "flake", "e2e flakes"],
     ["an e2e job lost its runner: the first rule reads its evidence, then the second decides", job({ name: "e2e chrome", failedStep: null }), { annotations: [], log: "" }, "flake", "rule 2 (infrastructure)"],
+    ["a user's rule still re-runs what the preset calls unknown", job({ name: "e2e chrome" }), { annotations: [], log: "connect ETIMEDOUT 10.0.0.1:443" }, "flake", "e2e flakes"],
     ["a unit test job is judged by the preset only", job({ name: "unit" }), { annotations: [note("Process completed with exit code 137.")], log: "killed" }, "real"],
   ])("%s", (...[, j, evidence, expected, label]) => {
     const v = judgeJob(j, rules, evidence);
@@ -82,7 +36,8 @@ describe("retry rules: the first rule that matches a failed job decides it", () 
   test("the attempt must be below the limit of every rule that matched", () => {
     const e2e = job({ id: 1, name: "e2e chrome" });
     const lost = job({ id: 2, name: "unit", failedStep: null });
-    const evidence = new Map<number, Evidence>([[1, { annotations: [note("Process completed with exit code 143.")] }]]);
+    // The lost runner left no annotation at all, and no log.
+    const evidence = new Map<number, Evidence>([[1, { annotations: [note("Process completed with exit code 143.")] }], [2, { annotations: [], log: null }]]);
     expect(judgeRun(run({ runAttempt: 1 }), [e2e, lost], rules, a, evidence)).toMatchObject({ kind: "rerun", maxAttempts: 2 });
     const second = judgeRun(run({ runAttempt: 2 }), [e2e, lost], rules, a, evidence);
     expect(second).toMatchObject({ kind: "refuse", refusal: { reason: "max-attempts" } });
@@ -104,7 +59,12 @@ describe("retry rules: the first rule that matches a failed job decides it", () 
 describe("config: rules, presets and events validate", () => {
   test.each([
     [{ auto: { preset: "infrastructure" } }, null],
-    [{ auto: { preset: "everything" } }, "auto.preset: must be one of: infrastructure"],
+    [{ auto: { preset: "network" } }, null],
+    [{ auto: { preset: ["infrastructure", "network"] } }, null],
+    [{ auto: { rules: [{ preset: ["network"], jobs: ["e2e*"] }] } }, null],
+    [{ auto: { preset: "everything" } }, "auto.preset: must be one of: infrastructure, network"],
+    [{ auto: { preset: [] } }, "auto.preset: must NOT have fewer than 1 items"],
+    [{ auto: { preset: ["network", "network"] } }, "auto.preset: must NOT have duplicate items"],
     [{ auto: { rules: [{ preset: "infrastructure" }], jobs: ["x"] } }, "auto.jobs: cannot be used beside auto.rules: move it into a rule"],
     [{ auto: { rules: [{ annotations: ["(a"] }] } }, "auto.rules[0].annotations[0]: not a valid RE2 pattern"],
     [{ auto: { rules: [{ branches: ["release/[0-9"] }] } }, "auto.rules[0].branches[0]: not a valid branch filter pattern"],

@@ -22,14 +22,20 @@ const globList = <D extends string>(description: D) => stringList(description, 5
 /** RE2 patterns (annotations, log tails). */
 const patternList = <D extends string>(description: D) => stringList(description, 20, 500);
 
-export const PRESETS = ["infrastructure"] as const;
+export const PRESETS = ["infrastructure", "network"] as const;
 export type PresetName = (typeof PRESETS)[number];
+
+const presetDescription =
+  "Built-in signatures (see the README): `infrastructure` re-runs runner losses, GitHub-side errors and git transport failures; `network` (opt-in) re-runs DNS failures, connection resets and timeouts, and package registries answering 5xx. One name or a list: [infrastructure, network]." as const;
 
 /** The keys that pick failed jobs: a rule's, and the flat `auto` keys that make the implicit rule. */
 const ruleKeys = {
   preset: {
-    enum: [...PRESETS],
-    description: "A built-in set of signatures: `infrastructure` matches runner losses, GitHub-side errors and git transport 5xx (see the README).",
+    anyOf: [
+      { enum: [...PRESETS] },
+      { type: "array", items: { enum: [...PRESETS] }, minItems: 1, maxItems: PRESETS.length, uniqueItems: true },
+    ],
+    description: presetDescription,
   },
   jobs: globList("Globs on job names this rule judges; empty = all."),
   "ignore-jobs": globList("Jobs this rule never matches."),

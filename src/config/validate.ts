@@ -12,7 +12,8 @@ export interface ConfigProblem {
 
 export type Validation = { ok: true; config: RerunConfig } | { ok: false; errors: string[]; problems: ConfigProblem[] };
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// verbose: each error carries the value it is about (a one-or-list key is judged by the shape written).
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validateSchema = ajv.compile(configSchema);
 
 /** ["auto", "jobs", 2] -> "auto.jobs[2]". */
@@ -42,6 +43,23 @@ function messageOf(err: ErrorObject): string {
   }
 }
 
+/**
+ * A key that takes one value or a list (`preset`) fails both shapes at once; keep only the errors of
+ * the shape the user wrote, so the checker says "auto.preset[1]: must be one of: ..." once.
+ */
+function oneShape(errors: ErrorObject[]): ErrorObject[] {
+  const anyOfs = errors.filter((e) => e.keyword === "anyOf");
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") return false;
+    const parent = anyOfs.find((a) => e.schemaPath.startsWith(`${a.schemaPath}/`));
+    if (!parent) return true;
+    const branch = e.schemaPath.slice(parent.schemaPath.length + 1).split("/")[0];
+    const wroteList = Array.isArray(parent.data);
+    const branchIsList = (parent.schema as { type?: string }[])[Number(branch)]?.type === "array";
+    return wroteList === branchIsList;
+  });
+}
+
 function problem(path: (string | number)[], message: string): ConfigProblem {
   return { path, key: keyName(path), message };
 }
@@ -58,7 +76,7 @@ export function validateConfig(raw: unknown): Validation {
   }
   if (!validateSchema(candidate)) {
     const seen = new Set<string>();
-    const problems = (validateSchema.errors ?? [])
+    const problems = oneShape(validateSchema.errors ?? [])
       .map((e) => problem(pathOf(e), messageOf(e)))
       .filter((p) => !seen.has(`${p.key}: ${p.message}`) && seen.add(`${p.key}: ${p.message}`));
     return invalid(problems);

@@ -3,8 +3,8 @@
  * commit (a catch), a job that failed on every attempt of a run the bot re-ran (stayed red), or a
  * person resetting the breaker. Plain data: the policy summarises it, the state layer keeps it.
  */
-export const LEDGER_CATEGORIES = ["infrastructure", "rule", "any", "command"] as const;
-/** What made the bot (or a person) re-run: the preset's signature, a user rule, no rule about jobs, a command. */
+export const LEDGER_CATEGORIES = ["infrastructure", "network", "rule", "any", "command"] as const;
+/** What made the bot (or a person) re-run: a preset's signature (infrastructure, network), a user rule, no rule about jobs, a command. */
 export type LedgerCategory = (typeof LEDGER_CATEGORIES)[number];
 
 export interface LedgerEntry {

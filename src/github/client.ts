@@ -56,10 +56,10 @@ export interface GitHubClient {
   getRun(runId: number): Promise<RunFacts>;
   /** Jobs of the latest attempt, or of every attempt (each job carries its run_attempt). */
   listJobs(runId: number, filter?: "latest" | "all"): Promise<JobFacts[]>;
-  /** The tail of a job's log, asked for with a Range request; null when GitHub has no log (404, 410). */
-  jobLogTail(jobId: number, bytes: number): Promise<string | null>;
-  /** A job's check-run annotations (a job's check run has the job's id); null when unreadable. */
-  listAnnotations(jobId: number): Promise<Annotation[] | null>;
+  /** The tail of a job's log, asked for with a Range request; GitHub's status when it has none (404, 410, 403). */
+  jobLogTail(jobId: number, bytes: number): Promise<string | Unreadable>;
+  /** A job's check-run annotations (a job's check run has the job's id); GitHub's status when unreadable. */
+  listAnnotations(jobId: number): Promise<Annotation[] | Unreadable>;
   listRunsForSha(sha: string): Promise<RunFacts[]>;
   /** `quickRetries` false: a 5xx is answered at once, for a caller that asks again later itself. */
   rerunFailedJobs(runId: number, debug: boolean, quickRetries?: boolean): Promise<void>;
@@ -105,17 +105,31 @@ const NO_QUICK_RETRY = { retries: 0 };
 /** Annotations read per job: one page. */
 export const MAX_ANNOTATIONS = 50;
 
+/** Evidence GitHub would not give, and why: its HTTP status. */
+export interface Unreadable {
+  unreadable: number;
+}
+
 /**
  * Evidence GitHub no longer has (or never had) is no evidence: 404 (no log: the runner was lost),
- * 410 (expired), 403 (not readable here). Other errors are GitHub's trouble and are thrown.
+ * 410 (expired), 403 (not readable here); the status is kept, for the report. Other errors are
+ * GitHub's trouble and are thrown.
  */
-async function orNull<T>(read: () => Promise<T>, missing: number[] = [403, 404, 410]): Promise<T | null> {
+async function orUnreadable<T>(read: () => Promise<T>, missing: number[] = [403, 404, 410]): Promise<T | Unreadable> {
   try {
     return await read();
   } catch (err) {
-    if (missing.includes((err as { status?: number }).status ?? 0)) return null;
+    const status = (err as { status?: number }).status ?? 0;
+    if (missing.includes(status)) return { unreadable: status };
     throw err;
   }
+}
+
+export const isUnreadable = (x: unknown): x is Unreadable => typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as Unreadable).unreadable === "number";
+
+async function orNull<T>(read: () => Promise<T>, missing?: number[]): Promise<T | null> {
+  const got = await orUnreadable(read, missing);
+  return isUnreadable(got) ? null : (got as T);
 }
 
 export function gitHubClient(octokit: Octokit, owner: string, repo: string): GitHubClient {
@@ -148,7 +162,7 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
       return jobs.map(jobFacts);
     },
     async jobLogTail(jobId, bytes) {
-      return orNull(async () => {
+      return orUnreadable(async () => {
         const { data } = await octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
           ...base,
           job_id: jobId,
@@ -159,7 +173,7 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
       });
     },
     async listAnnotations(jobId) {
-      return orNull(async () => {
+      return orUnreadable(async () => {
         // One page: GitHub's own verdict comes first, and a failed job rarely has more than a few.
         const { data } = await octokit.rest.checks.listAnnotations({ ...base, check_run_id: jobId, per_page: MAX_ANNOTATIONS });
         return (Array.isArray(data) ? data : []).map((a) => annotationFacts(a as Record<string, unknown>));

@@ -119,7 +119,8 @@ export function judgeRun(
       return {
         kind: "refuse",
         verdicts,
-        refusal: { reason: "real-failure", message: `job "${job.name}" looks like a real failure: ${v.why}` },
+        // "real": an exclusion proved it; "unknown": nothing proved it a flake. Neither is re-run.
+        refusal: { reason: "real-failure", message: `job "${job.name}" ${v.outcome === "real" ? "is a real failure" : "is not proven a flake"}: ${v.why}` },
       };
     }
   }

@@ -1,154 +1,196 @@
 /**
- * The built-in `infrastructure` preset: failures that come from the machine, the network or GitHub,
- * never from the code under test. Each signature names where it is looked for (the job's facts,
- * its check-run annotations, its log tail) and where its wording comes from. The README's table is
- * this list; a test keeps every signature matching its own example.
+ * The built-in presets: `infrastructure` (runner, github and git signatures) and `network` (opt-in:
+ * transient network and registry failures anywhere in the job). A failed job gets one outcome:
+ * infrastructure or network (a flake: the signature and the line that proved it), real (a known
+ * failure a re-run cannot fix, quoted too) or unknown (nothing matched). Presets re-run only what the
+ * evidence proves; unknown is never re-run by a preset.
+ *
+ * Evidence is judged in the order it is read (annotations, then the log tail). In each piece, the
+ * `real` exclusions are looked for first: one anywhere wins over any flake signature.
  */
-import { compilePatterns, findPattern, type CompiledPatterns } from "../util/re2.js";
+import type { PresetName } from "../config/schema.js";
+import type { Annotation, JobFacts } from "../domain/facts.js";
+import { logTail } from "./log-patterns.js";
+import { EXCLUSIONS, SIGNATURES, type FlakeCategory, type Signature } from "./signatures.js";
 
 export type EvidenceSource = "job" | "annotations" | "log";
+/** Why a piece of evidence could not be read: GitHub's status (404, 410, 403), or the per-run read budget. */
+export type Unread = number | "budget";
 
-export interface Signature {
-  id: string;
-  title: string;
-  /** RE2, case-insensitive; for "job" signatures, the pattern is unused. */
-  pattern: string;
-  /** The texts it is looked for in. */
-  in: Exclude<EvidenceSource, "job">[];
-  /** A line that GitHub or a tool really writes, for the test and the README. */
-  example: string;
-  source: string;
+/** What the handler read for one job. `undefined`: not read yet; `null`: could not be read (no evidence). */
+export interface Evidence {
+  annotations?: Annotation[] | null;
+  log?: string | null;
+  unread?: { annotations?: Unread; log?: Unread };
 }
 
-/** Job-fact signatures: decided from the job list alone, before any annotation is read. */
-export const JOB_SIGNATURES = [
-  {
-    id: "no-failed-step",
-    title: "the job failed with no failed step (the runner was lost or never started)",
-    source: "jobs API: a lost runner leaves every step successful, skipped or pending",
-  },
-  {
-    id: "no-runner",
-    title: "no runner ever reported the job",
-    source: "jobs API: `runner_name` is empty",
-  },
-] as const;
+export type Outcome = "infrastructure" | "network" | "real" | "unknown";
 
-export const TEXT_SIGNATURES: Signature[] = [
-  {
-    id: "runner-lost",
-    title: "the runner lost communication with GitHub",
-    pattern: "runner(: .*)? lost communication with the server",
-    in: ["annotations", "log"],
-    example: "The hosted runner: GitHub Actions 9 lost communication with the server. Anything in your workflow that terminates the runner process, starves it for CPU/Memory, or blocks its network access can cause this error.",
-    source: "GitHub's annotation on jobs whose runner disappeared (actions/runner#2624, runner-images#9823)",
+export interface Finding {
+  outcome: Outcome;
+  /** The signature or exclusion that decided; null when nothing matched. */
+  signature: Signature | null;
+  /** What proved it: the annotation or log line (as written, trimmed), or the job fact. */
+  quote: string | null;
+  where: EvidenceSource | null;
+  /** For unknown: a signature matched that belongs to a preset that is not on. */
+  off?: Signature;
+}
+
+/** Which preset each flake category belongs to. */
+export const PRESET_OF: Record<FlakeCategory, PresetName> = {
+  runner: "infrastructure",
+  github: "infrastructure",
+  git: "infrastructure",
+  network: "network",
+};
+
+/** Decided from the job list and the annotation list, with no text to match. */
+export const JOB_SIGNATURES = {
+  noFailedStep: {
+    id: "no-failed-step",
+    category: "runner",
+    title: "the job failed with no failed step, no annotation at all and nothing in its log (its runner vanished before it could report)",
+    pattern: "",
+    examples: [],
   },
-  {
-    id: "runner-shutdown",
-    title: "the runner received a shutdown signal",
-    pattern: "runner has received a shutdown signal",
-    in: ["annotations", "log"],
-    example: "The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.",
-    source: "GitHub's annotation when a runner's host is stopped (spot reclaim, autoscaler drain)",
+  timedOut: {
+    id: "timed-out",
+    category: "real",
+    title: "the job's conclusion is timed_out",
+    pattern: "",
+    examples: [],
   },
-  {
-    id: "runner-deprovisioned",
-    title: "the runner was deprovisioned",
-    pattern: "deprovision",
-    in: ["annotations", "log"],
-    example: "The runner was deprovisioned before the job completed.",
-    source: "hosted and scale-set runners removed mid-job; the wording varies, so only the word is matched",
-  },
-  {
-    id: "actions-unavailable",
-    title: "GitHub Actions was unavailable",
-    pattern: "GitHub Actions (is|has been) temporarily unavailable|GitHub Actions has encountered an internal error",
-    in: ["annotations", "log"],
-    example: "GitHub Actions is temporarily unavailable. Please try again later.",
-    source: "GitHub's annotation during Actions incidents",
-  },
-  {
-    id: "internal-error",
-    title: "GitHub answered an internal server error",
-    pattern: "internal server error.{0,40}correlation ?id",
-    in: ["annotations", "log"],
-    example: "Error: Internal server error. Correlation ID: 1f2e3d4c-0000-4a4a-9b9b-123456789abc",
-    source: "GitHub's error text for failed service calls (artifact, cache and checkout steps)",
-  },
-  {
-    id: "action-download",
-    title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: "(failed to download action|download action repository).{0,300}(\\b5\\d\\d\\b|\\b429\\b|internal server error|service unavailable|bad gateway|too many requests)",
-    in: ["annotations", "log"],
-    example: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/v4'. Error: Response status code does not indicate success: 503 (Service Unavailable).",
-    source: "the runner's 'Set up job' output when the tarball download fails",
-  },
-  {
-    id: "git-5xx",
-    title: "git transport failed with a server error",
-    pattern: "(the requested url returned error: ?|rpc failed; http ?)5\\d\\d|remote: internal server error",
-    in: ["annotations", "log"],
-    example: "fatal: unable to access 'https://github.com/o/r/': The requested URL returned error: 502",
-    source: "git's own error text for HTTP 5xx from the remote",
-  },
-];
+} as const satisfies Record<string, Signature>;
+
+type Compiled = { sig: Signature; re: RegExp };
+/**
+ * Compiled once, as native regular expressions: the patterns are ours, not a config's (a config's
+ * patterns go through RE2). A test keeps every one valid RE2 (no look-around, no back-reference)
+ * with bounded repetition only, so none can backtrack without end; `npm run bench:signatures`
+ * measures both engines on a 64 KiB log.
+ */
+const compile = (list: Signature[]): Compiled[] => list.map((sig) => ({ sig, re: new RegExp(sig.pattern, "gim") }));
+
+/** The first line of `text` holding a match of `re` that `accept` takes, or null. */
+function findLine(re: RegExp, text: string, accept: (line: string) => boolean = () => true): string | null {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = text.lastIndexOf("\n", m.index - 1) + 1;
+    const end = text.indexOf("\n", m.index);
+    const line = text.slice(start, end < 0 ? text.length : end);
+    if (accept(line)) return line;
+    // Go on from the next line: one line is judged once.
+    if (end < 0) break;
+    re.lastIndex = end + 1;
+  }
+  return null;
+}
+const FIRST = compile(EXCLUSIONS.filter((s) => s.order !== "last"));
+const LAST = compile(EXCLUSIONS.filter((s) => s.order === "last"));
+const FLAKES = compile(SIGNATURES);
+
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z ?/gm;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+/** Lines as matched: without the log's timestamps and terminal colours. */
+export function normalise(text: string): string {
+  return text.replace(ANSI, "").replace(TIMESTAMP, "");
+}
 
 /**
- * Never infrastructure, whatever else matched: concurrency and user cancellations, missing actions,
- * and a full disk (a workflow's own doing: re-running it fails the same way).
+ * A line GitHub marks as a warning (`##[warning]` in a raw log, a warning-level annotation) is a retry
+ * the tool survived: it proves no flake, only a real failure.
  */
-export const EXCLUSIONS: Signature[] = [
-  {
-    id: "concurrency-cancelled",
-    title: "cancelled by a newer run in the same concurrency group",
-    pattern: "canceling since a higher priority waiting request",
-    in: ["annotations", "log"],
-    example: "Canceling since a higher priority waiting request for 'ci-refs/heads/main' exists",
-    source: "GitHub's annotation for `concurrency: cancel-in-progress`",
-  },
-  {
-    id: "user-cancelled",
-    title: "cancelled by a person",
-    pattern: "^the operation was canceled\\.?$",
-    in: ["annotations"],
-    example: "The operation was canceled.",
-    source: "GitHub's annotation on jobs cancelled from the UI or API",
-  },
-  {
-    id: "unresolvable-action",
-    title: "an action does not exist",
-    pattern: "unable to resolve action",
-    in: ["annotations", "log"],
-    example: "Unable to resolve action `actions/chekout@v4`, repository not found",
-    source: "the runner's 'Set up job' output for a misspelt action",
-  },
-  {
-    id: "disk-full",
-    title: "the disk was full",
-    pattern: "no space left on device",
-    in: ["annotations", "log"],
-    example: "ENOSPC: no space left on device, write",
-    source: "the kernel's ENOSPC text",
-  },
-  {
-    id: "timeout",
-    title: "the job exceeded its time limit",
-    pattern: "exceeded the maximum execution time",
-    in: ["annotations", "log"],
-    example: "The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.",
-    source: "GitHub's annotation for `timeout-minutes`",
-  },
-];
+const isWarning = (line: string) => /^\s*##\[warning\]/i.test(line);
+/**
+ * A network failure talking to the job's own machine or a service container it started (by its bare
+ * name: host='db', host name "postgres") is the job's doing: a server that never came up.
+ */
+const isLocal = (line: string) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]|\bhost(=|\s+name\s+)["'][a-z0-9_-]+["']/i.test(line);
 
-type Compiled = { sig: Signature; re: CompiledPatterns };
-const compile = (list: Signature[]): Compiled[] => list.map((sig) => ({ sig, re: compilePatterns([`(?im)${sig.pattern}`]) }));
-/** Compiled once: the patterns are ours, not a config's. */
-const SIGNATURES = compile(TEXT_SIGNATURES);
-const EXCLUDED = compile(EXCLUSIONS);
+export interface Hit {
+  sig: Signature;
+  line: string;
+}
 
-/** The first exclusion, then the first signature, found in one piece of evidence. */
-export function matchPresetText(text: string, where: Exclude<EvidenceSource, "job">): { excluded: Signature } | { matched: Signature } | null {
-  for (const { sig, re } of EXCLUDED) if (sig.in.includes(where) && findPattern(re, text)) return { excluded: sig };
-  for (const { sig, re } of SIGNATURES) if (sig.in.includes(where) && findPattern(re, text)) return { matched: sig };
-  return null;
+/** One piece of evidence: the first exclusion; else the first flake signature; else the last-resort exclusions. */
+export function scanText(all: string, flakeText: string = all): { real?: Hit; flakes: Hit[]; last?: Hit } {
+  const text = normalise(all);
+  for (const { sig, re } of FIRST) {
+    const line = findLine(re, text);
+    if (line !== null) return { real: { sig, line }, flakes: [] };
+  }
+  const proof = normalise(flakeText);
+  const flakes: Hit[] = [];
+  for (const { sig, re } of FLAKES) {
+    const line = findLine(re, proof, (l) => !isWarning(l) && !(sig.category === "network" && isLocal(l)));
+    if (line !== null) flakes.push({ sig, line });
+  }
+  for (const { sig, re } of LAST) {
+    const line = findLine(re, text);
+    if (line !== null) return { flakes, last: { sig, line } };
+  }
+  return { flakes };
+}
+
+const annotationText = (list: Annotation[]) => list.map((a) => (a.title ? `${a.title}: ${a.message}` : a.message)).join("\n");
+const proves = (a: Annotation) => a.level !== "warning" && a.level !== "notice";
+
+const outcomeOf = (sig: Signature): Outcome => (sig.category === "real" ? "real" : sig.category === "network" ? "network" : "infrastructure");
+const MAX_QUOTE = 300;
+const quote = (line: string) => {
+  const t = line.trim();
+  return t.length > MAX_QUOTE ? `${t.slice(0, MAX_QUOTE - 1)}…` : t;
+};
+const found = (hit: Hit, where: EvidenceSource): Finding => ({ outcome: outcomeOf(hit.sig), signature: hit.sig, quote: quote(hit.line), where });
+
+export type PresetJudgement = { need: "annotations" | "log" } | { finding: Finding };
+
+/**
+ * The presets' verdict on one failed job, cheapest evidence first: the job's facts, then its
+ * annotations, then its log tail. Pure: answers what must be read until it can decide.
+ */
+export function judgeByPresets(presets: readonly PresetName[], job: JobFacts, evidence: Evidence): PresetJudgement {
+  const on = (sig: Signature) => sig.category !== "real" && presets.includes(PRESET_OF[sig.category]);
+  if (job.conclusion === "timed_out") {
+    return { finding: { outcome: "real", signature: JOB_SIGNATURES.timedOut, quote: "conclusion: timed_out", where: "job" } };
+  }
+  if (evidence.annotations === undefined) return { need: "annotations" };
+  let off: Hit | undefined;
+  let last: { hit: Hit; where: EvidenceSource } | undefined;
+  const judge = (all: string, proof: string, where: EvidenceSource): Finding | null => {
+    const r = scanText(all, proof);
+    if (r.real) return found(r.real, where);
+    const hit = r.flakes.find((h) => on(h.sig));
+    if (hit) return found(hit, where);
+    off ??= r.flakes[0];
+    if (r.last) last ??= { hit: r.last, where };
+    return null;
+  };
+  const annotations = evidence.annotations;
+  if (annotations) {
+    const decided = judge(annotationText(annotations), annotationText(annotations.filter(proves)), "annotations");
+    if (decided) return { finding: decided };
+  }
+  // Positive evidence only: a failed job with no failed step and no annotation at all lost its runner
+  // before it could report (billing blocks, offline pools and cancellations leave an annotation). Its
+  // log, when there is one, is read first: a real failure written there still wins.
+  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure");
+  if (evidence.log === undefined) return { need: "log" };
+  if (evidence.log) {
+    const tail = logTail(evidence.log);
+    const decided = judge(tail, tail, "log");
+    if (decided) return { finding: decided };
+  }
+  if (last) return { finding: found(last.hit, last.where) };
+  if (silent) return { finding: { outcome: "infrastructure", signature: JOB_SIGNATURES.noFailedStep, quote: "no failed step, no annotation", where: "job" } };
+  return { finding: { outcome: "unknown", signature: null, quote: null, where: null, ...(off ? { off: off.sig } : {}) } };
+}
+
+/** How a finding reads in a check run, a log line or `explain`. */
+export function describeFinding(f: Finding): string {
+  if (f.signature) return `${f.outcome}: ${f.signature.title}`;
+  if (f.off) return `unknown: no signature of the presets on matched (${PRESET_OF[f.off.category as FlakeCategory]} signature "${f.off.id}" did; that preset is not on)`;
+  return "unknown: no signature matched";
 }

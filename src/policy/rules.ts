@@ -12,13 +12,16 @@ import { passesFilterPatterns } from "../util/filter-pattern.js";
 import { matchesAny, passesFilter } from "../util/glob.js";
 import { compilePatterns, findPattern, type CompiledPatterns } from "../util/re2.js";
 import { durationMs } from "../util/duration.js";
-import { JOB_SIGNATURES, matchPresetText, type EvidenceSource } from "./preset.js";
+import { describeFinding, judgeByPresets, type Evidence, type EvidenceSource, type Finding, type Unread } from "./preset.js";
+
+export type { Evidence } from "./preset.js";
 import { logTail } from "./log-patterns.js";
 
 export interface Rule {
   /** How the check run names it: the rule's name, "rule 2", or "auto" for the flat keys. */
   label: string;
-  preset: PresetName | null;
+  /** The presets this rule applies (empty: none). */
+  presets: readonly PresetName[];
   jobs: readonly string[];
   ignoreJobs: readonly string[];
   steps: readonly string[];
@@ -43,7 +46,7 @@ function compileRule(
 ): Rule {
   return {
     label,
-    preset: r.preset ?? null,
+    presets: presetList(r.preset),
     jobs: r.jobs ?? [],
     ignoreJobs: r["ignore-jobs"] ?? [],
     steps: r.steps ?? [],
@@ -59,16 +62,25 @@ function compileRule(
   };
 }
 
+/** `preset:` is one name or a list of names. */
+export function presetList(preset: RuleConfig["preset"]): PresetName[] {
+  return preset === undefined ? [] : Array.isArray(preset) ? [...new Set(preset)] : [preset];
+}
+
 /** `auto.rules` in order, or the flat keys as one implicit rule. */
 export function rulesOf(auto: AutoConfig): Rule[] {
   if (auto.rules) {
-    return auto.rules.map((r, i) => compileRule(r, r.name ?? (r.preset ? `rule ${i + 1} (${r.preset})` : `rule ${i + 1}`), auto));
+    return auto.rules.map((r, i) => {
+      const presets = presetList(r.preset).join(", ");
+      return compileRule(r, r.name ?? (presets ? `rule ${i + 1} (${presets})` : `rule ${i + 1}`), auto);
+    });
   }
-  return [compileRule({ ...auto, delay: undefined, backoff: undefined }, auto.preset ? `preset ${auto.preset}` : "auto", auto)];
+  const presets = presetList(auto.preset).join(", ");
+  return [compileRule({ ...auto, delay: undefined, backoff: undefined }, presets ? `preset ${presets}` : "auto", auto)];
 }
 
-const needsAnnotations = (r: Rule) => r.preset !== null || r.annotations.length > 0 || r.exitCodes.length > 0;
-const needsLog = (r: Rule) => r.preset !== null || r.logPatterns.length > 0;
+const needsAnnotations = (r: Rule) => r.presets.length > 0 || r.annotations.length > 0 || r.exitCodes.length > 0;
+const needsLog = (r: Rule) => r.presets.length > 0 || r.logPatterns.length > 0;
 const hasFilters = (r: Rule) => r.jobs.length > 0 || r.ignoreJobs.length > 0 || r.steps.length > 0 || r.ignoreSteps.length > 0;
 
 /** Whether the job list must be read at all: a rule looks at jobs, or a job limit is set. */
@@ -81,16 +93,22 @@ export function ruleAppliesToRun(rule: Rule, run: Pick<RunFacts, "name" | "path"
   return passesFilter(rule.workflows, [], ...workflowNames(run)) && passesFilterPatterns(rule.branches, run.headBranch);
 }
 
-/** What the handler read for one job. `undefined`: not read yet; `null`: could not be read (no evidence). */
-export interface Evidence {
-  annotations?: Annotation[] | null;
-  log?: string | null;
-}
-
+/**
+ * A failed job judged. A flake is re-run: by a preset's signature (infrastructure, network) or by a
+ * user's rule. Anything else is not: `real` when an exclusion proved it, `unknown` when nothing did.
+ * `finding` is the presets' outcome and the line that proved it; `unread` says what could not be read.
+ */
 export type JobVerdict =
-  | { kind: "flake"; job: JobFacts; rule: Rule; evidence: string; category: "infrastructure" | "rule" }
-  | { kind: "real"; job: JobFacts; why: string }
+  | { kind: "flake"; job: JobFacts; rule: Rule; evidence: string; category: "infrastructure" | "network" | "rule"; finding?: Finding; unread: string[] }
+  | { kind: "real"; job: JobFacts; why: string; outcome: "real" | "unknown"; finding?: Finding; unread: string[] }
   | { kind: "need"; job: JobFacts; what: Exclude<EvidenceSource, "job"> };
+
+/** "log gone (410)", "annotations: 404", "log: not read (budget)". */
+export function unreadOf(evidence: Evidence): string[] {
+  const say = (what: "annotations" | "log", why: Unread | undefined) =>
+    why === undefined ? [] : why === "budget" ? [`${what}: not read (evidence budget)`] : [what === "log" && why === 410 ? "log gone (410)" : `${what}: ${why}`];
+  return [...say("annotations", evidence.unread?.annotations), ...say("log", evidence.unread?.log)];
+}
 
 const EXIT_CODE = /Process completed with exit code (\d+)\./;
 
@@ -104,15 +122,17 @@ function stepVerdict(rule: Rule, job: JobFacts): string | null {
 
 const annotationText = (list: Annotation[]) => list.map((a) => (a.title ? `${a.title}: ${a.message}` : a.message)).join("\n");
 
+type RuleResult =
+  | { match: string; category: "infrastructure" | "network" | "rule"; finding?: Finding }
+  | { no: string; finding?: Finding }
+  | { need: Exclude<EvidenceSource, "job"> };
+
 /**
  * One rule against one job. Returns a match (with what matched), "no" (with why, for the report),
- * or what must be read first.
+ * or what must be read first. The presets decide first; the rule's own patterns can still match a
+ * job the presets would not re-run (the user asked for it).
  */
-function tryRule(
-  rule: Rule,
-  job: JobFacts,
-  evidence: Evidence,
-): { match: string; category: "infrastructure" | "rule" } | { no: string } | { need: Exclude<EvidenceSource, "job"> } {
+function tryRule(rule: Rule, job: JobFacts, evidence: Evidence): RuleResult {
   if (!passesFilter(rule.jobs, rule.ignoreJobs, job.name)) return { no: "job name is filtered out" };
   const noFailedStep = job.failedSteps.length === 0 && job.conclusion === "failure";
   // A job with no failed step never "matches no step": the runner failed, not a step.
@@ -123,48 +143,46 @@ function tryRule(
   if (!needsAnnotations(rule) && !needsLog(rule)) {
     return { match: hasFilters(rule) ? "job and step filters" : "every failure counts (no evidence asked for)", category: "rule" };
   }
-  let excluded: string | null = null;
-  if (rule.preset) {
-    if (noFailedStep) return { match: `infrastructure: ${JOB_SIGNATURES[0].title}`, category: "infrastructure" };
-    if (job.runnerName === null && job.stepCount === 0) return { match: `infrastructure: ${JOB_SIGNATURES[1].title}`, category: "infrastructure" };
+  let finding: Finding | undefined;
+  if (rule.presets.length > 0) {
+    const p = judgeByPresets(rule.presets, job, evidence);
+    if ("need" in p) return p;
+    finding = p.finding;
+    const { outcome } = p.finding;
+    if (outcome === "infrastructure" || outcome === "network") return { match: describeFinding(p.finding), category: outcome, finding };
   }
-  if (needsAnnotations(rule)) {
+  const no = (why: string): RuleResult => ({ no: finding ? (finding.outcome === "real" && finding.signature ? `${finding.signature.title} (never retried by a preset)` : describeFinding(finding)) : why, finding });
+  if (rule.annotations.length > 0 || rule.exitCodes.length > 0) {
     if (evidence.annotations === undefined) return { need: "annotations" };
     const text = annotationText(evidence.annotations ?? []);
-    if (rule.preset && text) {
-      const hit = matchPresetText(text, "annotations");
-      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
-      if (hit) excluded = hit.excluded.title;
-    }
     const exit = EXIT_CODE.exec(text);
     if (exit && rule.exitCodes.includes(Number(exit[1]))) return { match: `exit code ${exit[1]}`, category: "rule" };
     const found = findPattern(rule.annotations, text);
     if (found) return { match: `annotation matches /${found}/`, category: "rule" };
   }
-  if (rule.logPatterns.length > 0 || (rule.preset && !excluded)) {
+  if (rule.logPatterns.length > 0) {
     if (evidence.log === undefined) return { need: "log" };
-    const tail = logTail(evidence.log ?? "");
-    if (rule.preset && !excluded && tail) {
-      const hit = matchPresetText(tail, "log");
-      if (hit && "matched" in hit) return { match: `infrastructure: ${hit.matched.title}`, category: "infrastructure" };
-      if (hit) excluded = hit.excluded.title;
-    }
-    const found = findPattern(rule.logPatterns, tail);
+    const found = findPattern(rule.logPatterns, logTail(evidence.log ?? ""));
     if (found) return { match: `log matches /${found}/`, category: "rule" };
   }
-  return { no: excluded ? `${excluded} (never retried)` : "no evidence matched" };
+  return no("no evidence matched");
 }
 
-/** The first rule that matches the job decides it; none matching means a real failure. */
+/** The first rule that matches the job decides it; none matching means it is not re-run. */
 export function judgeJob(job: JobFacts, rules: Rule[], evidence: Evidence): JobVerdict {
   const misses: string[] = [];
+  let finding: Finding | undefined;
   for (const rule of rules) {
     const r = tryRule(rule, job, evidence);
     if ("need" in r) return { kind: "need", job, what: r.need };
-    if ("match" in r) return { kind: "flake", job, rule, evidence: r.match, category: r.category };
+    const unread = unreadOf(evidence);
+    if ("match" in r) return { kind: "flake", job, rule, evidence: r.match, category: r.category, unread, ...(r.finding ? { finding: r.finding } : {}) };
+    // The most telling finding: a proven real failure over an unknown.
+    if (r.finding && (!finding || (finding.outcome !== "real" && r.finding.outcome === "real"))) finding = r.finding;
     misses.push(`${rule.label}: ${r.no}`);
   }
-  return { kind: "real", job, why: rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ") };
+  const why = rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ");
+  return { kind: "real", job, why, outcome: finding?.outcome === "real" ? "real" : "unknown", unread: unreadOf(evidence), ...(finding ? { finding } : {}) };
 }
 
 /** Jobs of a run's latest attempt, sorted into the ones judged and the ones GitHub re-runs along. */

@@ -9,6 +9,7 @@ import { offersButton as reasonOffersButton, type Refusal } from "../policy/limi
 import type { FlakyJob } from "../policy/flaky.js";
 import type { JobVerdict } from "../policy/rules.js";
 import { mdCode, mdLink, mdText } from "../util/markdown.js";
+import { verdictParts } from "./verdict.js";
 
 export const CHECK_NAME = "rerun-bot";
 export const RERUN_ACTION = "rerun-failed";
@@ -116,10 +117,21 @@ export function flakyLine(f: FlakyJob): string {
   return `${mdCode(f.name)} failed on ${attempts} and passed on attempt ${f.passedAttempt}`;
 }
 
-function verdictCell(v: JobVerdict | undefined): string {
-  if (!v || v.kind === "need") return "not judged";
-  return v.kind === "flake" ? `flake: ${mdText(v.evidence, 200)} (${mdText(v.rule.label, 60)})` : `**real**: ${mdText(v.why, 200)}`;
+/** The outcome column: what the job is, and whether the bot re-runs it. */
+function outcomeCell(v: JobVerdict | undefined): string {
+  const { outcome } = verdictParts(v);
+  return outcome === "real" ? "**real**" : outcome;
 }
+
+/** The evidence column: the signature or rule, the annotation or log line that decided (escaped, trimmed), and what could not be read. */
+function evidenceCell(v: JobVerdict | undefined): string {
+  const p = verdictParts(v);
+  const line = p.quote ? ` ${p.quote.where}: ${mdCode(p.quote.line, 160)}` : "";
+  const unread = p.unread.length > 0 ? `; ${mdText(p.unread.join(", "), 100)}` : "";
+  return p.said || line || unread ? `${mdText(p.said, 200)}${line}${unread}` : "";
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|");
 
 export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): string | undefined {
   if (!jobs) return undefined;
@@ -129,9 +141,9 @@ export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] 
   const steps = (j: JobFacts) => (j.failedSteps.length > 0 ? mdText(j.failedSteps.join(", "), 100) : "none");
   const rows = failed
     .slice(0, MAX_TABLE_ROWS)
-    .map((j) => `| ${mdLink(j.name, j.htmlUrl).replace(/\|/g, "\\|")} | ${j.conclusion} | ${steps(j)} | ${verdictCell(byJob.get(j.id)).replace(/\|/g, "\\|")} |`);
+    .map((j) => `| ${cell(mdLink(j.name, j.htmlUrl))} | ${j.conclusion} | ${steps(j)} | ${outcomeCell(byJob.get(j.id))} | ${cell(evidenceCell(byJob.get(j.id)))} |`);
   const more = failed.length > MAX_TABLE_ROWS ? `\n\n…and ${failed.length - MAX_TABLE_ROWS} more.` : "";
-  return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Verdict |\n| --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
+  return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Outcome | Evidence |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
 }
 
 export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): CheckRunWrite {

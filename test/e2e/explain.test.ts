@@ -57,8 +57,8 @@ describe("rerun-bot explain", () => {
     });
     const { code, out } = await explain(["o/r", "42"]);
     expect(code).toBe(0);
-    expect(out).toContain("  - test: real failure: no evidence matched; evidence read: annotations, log");
-    expect(out).toContain('decision: not re-run (real-failure): job "test" looks like a real failure');
+    expect(out).toContain("  - test: real failure: unknown: no signature matched; evidence read: annotations, log");
+    expect(out).toContain('decision: not re-run (real-failure): job "test" is not proven a flake');
     expect(writes()).toEqual([]);
   }, 30_000);
 

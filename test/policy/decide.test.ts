@@ -22,8 +22,8 @@ function config(yaml: Record<string, unknown>): LoadedConfig {
 
 interface World {
   jobs?: JobFacts[];
-  annotations?: Record<number, Annotation[] | null>;
-  logs?: Record<number, string | null>;
+  annotations?: Record<number, Annotation[]>;
+  logs?: Record<number, string>;
   current?: Pick<RunFacts, "runAttempt" | "status" | "conclusion">;
   pullHead?: string | null;
   infraFailures?: number;
@@ -40,7 +40,7 @@ function sources(w: World, asked: string[]): Sources {
     trips: () => note("trips", trippedJobs(w.ledger ?? [], 3)),
     jobs: () => note("jobs", w.jobs ?? [job()]),
     annotations: (j) => note(`annotations:${j.name}`, w.annotations?.[j.id] ?? []),
-    log: (j) => note(`log:${j.name}`, w.logs?.[j.id] ?? null),
+    log: (j) => note(`log:${j.name}`, w.logs?.[j.id] ?? { unreadable: 404 }),
     current: () => note("current", w.current ?? { runAttempt: 1, status: "completed", conclusion: "failure" }),
     pullHead: () => note("pull-head", w.pullHead === undefined ? "abc123" : w.pullHead),
     infraFailures: () => note("infra-failures", w.infraFailures ?? 1),
