@@ -59410,7 +59410,7 @@ Why: ${mdText(outcome.why)}`;
     case "refused":
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
-      return outcome.gaveUpAfter ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: press the button to try again.` : `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
+      return outcome.gaveUpAfter ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: re-run it by hand (or with the button, where there is one).` : `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
     case "config-invalid":
       return `Did not act on ${link}: the config file has errors. Fix them on the default branch:
 
@@ -59452,7 +59452,7 @@ function failedJobsTable(jobs, verdicts = []) {
 | --- | --- | --- | --- | --- |
 ${rows.join("\n")}${more}`;
 }
-function renderCheckRun(run2, outcome, jobs, verdicts = []) {
+function renderCheckRun(run2, outcome, jobs, verdicts = [], button = true) {
   const text = failedJobsTable(jobs, verdicts);
   return {
     name: checkName(run2),
@@ -59465,13 +59465,13 @@ function renderCheckRun(run2, outcome, jobs, verdicts = []) {
       summary: clamp(summary(outcome, run2), CHECK_LIMITS.text),
       ...text ? { text: clamp(text, CHECK_LIMITS.text) } : {}
     },
-    actions: offersButton2(outcome) ? [{ label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: RERUN_ACTION }] : []
+    actions: button && offersButton2(outcome) ? [{ label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: RERUN_ACTION }] : []
   };
 }
 
 // src/report/check-run-writer.ts
-async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [], knownId) {
-  const check = renderCheckRun(run2, outcome, jobs, verdicts);
+async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [], knownId, button = true) {
+  const check = renderCheckRun(run2, outcome, jobs, verdicts, button);
   const key = keys.checkRun(`${gh.owner}/${gh.repo}`, run2.id);
   const known = knownId ?? Number(await store.get(key));
   if (known > 0) {
@@ -59991,6 +59991,10 @@ async function peekBudget(store, now, repo, sha, extra) {
 }
 
 // src/facts/sources.ts
+async function budgetFromGitHub(gh, run2) {
+  const runs = await gh.listRunsForSha(run2.headSha);
+  return { repoHour: 1, commit: 1 + runs.reduce((n, r) => n + Math.max(r.runAttempt - 1, 0), 0) };
+}
 function githubSources(o) {
   const repo = `${o.gh.owner}/${o.gh.repo}`;
   return {
@@ -60006,6 +60010,7 @@ function githubSources(o) {
       return o.mode === "count" ? countInfraFailure(o.store, o.hold, now, o.installationId) : await infraFailures(o.store, o.hold, now, o.installationId) + 1;
     },
     budget: async () => {
+      if (o.oneShot) return budgetFromGitHub(o.gh, o.run);
       if (!o.store) return { repoHour: 1, commit: 1 };
       const now = o.now().getTime();
       if (o.mode === "count" && !o.spent) return spendBudget(o.store, now, repo, o.run.headSha);
@@ -60059,7 +60064,8 @@ async function decideAndCarryOut(x, start) {
       now: deps.now,
       // Due work's failure was counted toward an outage when it was first decided on.
       mode: x.work ? "look" : "count",
-      spent: x.work?.spent
+      spent: x.work?.spent,
+      oneShot: deps.oneShot
     });
     const { plan } = await gatherAndDecide({ ...start, ownRerun }, sources);
     await carryOut(plan, x);
@@ -60079,7 +60085,7 @@ async function carryOut(plan, x) {
   const settings = ledgerSettings(x.config);
   if (plan.resets.length > 0) await recordResets(deps, x.gh, run2, plan.resets, settings);
   const dryRun = x.config?.auto["dry-run"] ?? false;
-  const report = (outcome) => writeCheckRun(x.gh, deps.store, run2, outcome, plan.jobs, plan.verdicts);
+  const report = (outcome) => reportOn(x, outcome, plan);
   switch (plan.kind) {
     case "refuse":
       return refuse(x, plan, plan.configErrors ? { kind: "config-invalid", errors: plan.configErrors } : { kind: "refused", refusal: plan.refusal });
@@ -60117,7 +60123,7 @@ async function answered(x, plan, error) {
   if (error.kind.kind === "retry") return retryLater(x, error, plan);
   x.log.error({ repo, run: x.run.id, status: error.status }, `re-run refused: ${error.message}`);
   x.deps.metrics.countRerun("auto", false, false);
-  await writeCheckRun(x.gh, x.deps.store, x.run, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts);
+  await reportOn(x, { kind: "error", trigger: "auto", message: error.message }, plan);
 }
 async function retryLater(x, error, plan = NO_BODY) {
   const { deps, run: run2 } = x;
@@ -60130,7 +60136,7 @@ async function retryLater(x, error, plan = NO_BODY) {
   deps.metrics.countRerun("auto", false, false);
   if (!deps.schedule) {
     await x.claim.retryable();
-    await writeCheckRun(x.gh, deps.store, run2, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts).catch(() => 0);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message }, plan).catch(() => 0);
     return;
   }
   const tries = (x.work?.tries ?? 0) + 1;
@@ -60140,7 +60146,7 @@ async function retryLater(x, error, plan = NO_BODY) {
     const hours = Math.round((now - firstFailedAt) / 36e5 * 10) / 10;
     x.log.error({ repo, run: run2.id, tries, status: error.status }, `gave up re-running after GitHub failed ${tries} times: ${error.message}`);
     deps.metrics.gaveUp.inc();
-    await writeCheckRun(x.gh, deps.store, run2, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan.jobs, plan.verdicts);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan);
     return;
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
@@ -60151,14 +60157,7 @@ async function retryLater(x, error, plan = NO_BODY) {
   await schedule(x, { ...plan, attempt, maxAttempts: maxAttempts2 }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
   x.log.info({ repo, run: run2.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
   const problem2 = error.status ? `GitHub answered ${error.status}` : error.message;
-  await writeCheckRun(
-    x.gh,
-    deps.store,
-    run2,
-    { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts: maxAttempts2, since: new Date(firstFailedAt) },
-    plan.jobs,
-    plan.verdicts
-  ).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
+  await reportOn(x, { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts: maxAttempts2, since: new Date(firstFailedAt) }, plan).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
 }
 async function schedule(x, plan, at, o) {
   const { deps, run: run2 } = x;
@@ -60192,7 +60191,7 @@ async function refuse(x, plan, outcome) {
   const reason = outcome.kind === "refused" ? outcome.refusal.reason : "config-invalid";
   x.log.info({ repo, run: run2.id, reason }, "automatic re-run refused");
   deps.metrics.refusals.inc({ reason });
-  await writeCheckRun(gh, deps.store, run2, outcome, plan.jobs, plan.verdicts);
+  await reportOn(x, outcome, plan);
   if (reason !== "max-attempts" && reason !== "real-failure") return;
   const why = run2.runAttempt > 1 ? await rerunEvidence(deps.store, repo, run2.id) : null;
   if (!why) return;
@@ -60204,6 +60203,9 @@ async function refuse(x, plan, outcome) {
       `${mdLink(`${run2.name} #${run2.runNumber}`, run2.htmlUrl)} failed on all ${run2.runAttempt} attempts; rerun-bot will not re-run it again: the failure looks real.`
     );
   }
+}
+function reportOn(x, outcome, plan) {
+  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, plan.jobs, plan.verdicts, void 0, x.deps.appId !== null);
 }
 async function commentOnPulls(gh, run2, body) {
   for (const number of run2.pullRequests.slice(0, 3)) await gh.createComment(number, body);
@@ -60751,6 +60753,9 @@ async function runCommands(gh, deps, pullNumber, commands, o) {
       const why = o.asker.kind === "author" ? authorMay(action) : null;
       if (why) {
         plan.notes.push(why);
+        refused++;
+      } else if (o.asker.kind === "author" && deps.oneShot) {
+        plan.notes.push(`the author's allowance (commands.allow-author) cannot be counted in the Action, so it is not used; someone with the ${o.config.permission} role can /rerun`);
         refused++;
       } else if (o.asker.kind === "author" && !o.dryRun && !await takeAuthorSlot(deps.store, `${gh.owner}/${gh.repo}`, sha, o.asker.budget)) {
         plan.notes.push(`the author's budget of ${o.asker.budget} re-runs for this commit is used up; someone with the ${o.config.permission} role can /rerun`);
@@ -62115,6 +62120,7 @@ function rerunBot(options2 = {}) {
       appId: options2.appId !== void 0 ? options2.appId : appIdFromEnv(),
       store,
       marks: redis ? storeMarks(redis) : options2.marks ?? storeMarks(store),
+      oneShot: options2.oneShot ?? false,
       ledger: redis ? new (await Promise.resolve().then(() => (init_redis_ledger(), redis_ledger_exports))).RedisLedger(redis, () => now().getTime()) : options2.ledger ?? new MemoryLedger(() => now().getTime()),
       log: app.log,
       configs: options2.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? void 0, now: () => now().getTime(), random }),
@@ -62321,7 +62327,7 @@ async function main(env) {
     Octokit: rerunOctokit(),
     logLevel: env.LOG_LEVEL || "info"
   });
-  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false) }));
+  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false), oneShot: true }));
   try {
     await probot.receive({ id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, name, payload });
     return 0;

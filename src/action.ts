@@ -34,7 +34,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<number> {
   // Check runs made with a workflow token belong to GitHub Actions, which gets their button presses:
   // no app id, so no check_run is ever taken for the bot's own.
   // Nothing outlives the job: the flaky-jobs ledger (and so the dashboard and the breaker) need the app.
-  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false) }));
+  // Budgets are counted from GitHub's own record of the commit's runs (facts/sources.ts).
+  await probot.load(rerunBot({ appId: null, ledger: new MemoryLedger(Date.now, false), oneShot: true }));
   try {
     await probot.receive({ id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, name, payload } as never);
     return 0;

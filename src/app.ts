@@ -22,6 +22,8 @@ import { orgViewHandler } from "./web/routes.js";
 export interface AppOptions {
   appId?: number | null;
   store?: Store;
+  /** One event per process (the Action): see Deps.oneShot. */
+  oneShot?: boolean;
   /** Marks that outlive a crash; default: the store (main.ts passes files under DATA_DIR without Redis). */
   marks?: Marks;
   /** The flaky-jobs ledger; default: Redis with REDIS_URL, else memory (main.ts passes a file one). */
@@ -91,6 +93,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
       store,
       marks: redis ? storeMarks(redis) : (options.marks ?? storeMarks(store)),
+      oneShot: options.oneShot ?? false,
       ledger: redis
         ? new (await import("./state/redis-ledger.js")).RedisLedger(redis, () => now().getTime())
         : (options.ledger ?? new MemoryLedger(() => now().getTime())),

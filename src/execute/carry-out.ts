@@ -80,6 +80,7 @@ export async function decideAndCarryOut(x: AutoRun, start: DecisionFacts): Promi
       // Due work's failure was counted toward an outage when it was first decided on.
       mode: x.work ? "look" : "count",
       spent: x.work?.spent,
+      oneShot: deps.oneShot,
     });
     const { plan } = await gatherAndDecide({ ...start, ownRerun }, sources);
     await carryOut(plan, x);
@@ -100,7 +101,7 @@ export async function carryOut(plan: Plan, x: AutoRun): Promise<void> {
   const settings = ledgerSettings(x.config);
   if (plan.resets.length > 0) await recordResets(deps, x.gh, run, plan.resets, settings);
   const dryRun = x.config?.auto["dry-run"] ?? false;
-  const report = (outcome: Outcome) => writeCheckRun(x.gh, deps.store, run, outcome, plan.jobs, plan.verdicts);
+  const report = (outcome: Outcome) => reportOn(x, outcome, plan);
 
   switch (plan.kind) {
     case "refuse":
@@ -146,7 +147,7 @@ async function answered(x: AutoRun, plan: PlanBody, error: ExplainedError): Prom
   if (error.kind.kind === "retry") return retryLater(x, error, plan);
   x.log.error({ repo, run: x.run.id, status: error.status }, `re-run refused: ${error.message}`);
   x.deps.metrics.countRerun("auto", false, false);
-  await writeCheckRun(x.gh, x.deps.store, x.run, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts);
+  await reportOn(x, { kind: "error", trigger: "auto", message: error.message }, plan);
 }
 
 /**
@@ -165,7 +166,7 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
   deps.metrics.countRerun("auto", false, false);
   if (!deps.schedule) {
     await x.claim.retryable();
-    await writeCheckRun(x.gh, deps.store, run, { kind: "error", trigger: "auto", message: error.message }, plan.jobs, plan.verdicts).catch(() => 0);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message }, plan).catch(() => 0);
     return;
   }
   const tries = (x.work?.tries ?? 0) + 1;
@@ -175,7 +176,7 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
     const hours = Math.round(((now - firstFailedAt) / 3_600_000) * 10) / 10;
     x.log.error({ repo, run: run.id, tries, status: error.status }, `gave up re-running after GitHub failed ${tries} times: ${error.message}`);
     deps.metrics.gaveUp.inc();
-    await writeCheckRun(x.gh, deps.store, run, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan.jobs, plan.verdicts);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan);
     return;
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
@@ -188,14 +189,7 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
   x.log.info({ repo, run: run.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
   const problem = error.status ? `GitHub answered ${error.status}` : error.message;
   // Rate-limited, this write may be refused too: the next try reports either way.
-  await writeCheckRun(
-    x.gh,
-    deps.store,
-    run,
-    { kind: "retrying", at: new Date(at), problem, rateLimited, attempt, maxAttempts, since: new Date(firstFailedAt) },
-    plan.jobs,
-    plan.verdicts,
-  ).catch((err) => x.log.error({ repo, run: run.id, err: String(err) }, "could not report the retry"));
+  await reportOn(x, { kind: "retrying", at: new Date(at), problem, rateLimited, attempt, maxAttempts, since: new Date(firstFailedAt) }, plan).catch((err) => x.log.error({ repo, run: run.id, err: String(err) }, "could not report the retry"));
 }
 
 /** Queues the re-run for `at`, under a key of its own, and lets the next look claim it. */
@@ -239,7 +233,7 @@ async function refuse(x: AutoRun, plan: PlanBody, outcome: Extract<Outcome, { ki
   const reason = outcome.kind === "refused" ? outcome.refusal.reason : "config-invalid";
   x.log.info({ repo, run: run.id, reason }, "automatic re-run refused");
   deps.metrics.refusals.inc({ reason });
-  await writeCheckRun(gh, deps.store, run, outcome, plan.jobs, plan.verdicts);
+  await reportOn(x, outcome, plan);
   if (reason !== "max-attempts" && reason !== "real-failure") return;
   const why = run.runAttempt > 1 ? await rerunEvidence(deps.store, repo, run.id) : null;
   if (!why) return;
@@ -252,6 +246,11 @@ async function refuse(x: AutoRun, plan: PlanBody, outcome: Extract<Outcome, { ki
       `${mdLink(`${run.name} #${run.runNumber}`, run.htmlUrl)} failed on all ${run.runAttempt} attempts; rerun-bot will not re-run it again: the failure looks real.`,
     );
   }
+}
+
+/** The run's one check run; a button only where a press reaches the bot (the app, not the Action). */
+function reportOn(x: AutoRun, outcome: Outcome, plan: Pick<PlanBody, "jobs" | "verdicts">): Promise<number> {
+  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, plan.jobs, plan.verdicts, undefined, x.deps.appId !== null);
 }
 
 export async function commentOnPulls(gh: GitHubClient, run: RunFacts, body: string): Promise<void> {

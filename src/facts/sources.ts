@@ -28,6 +28,18 @@ export interface SourceOptions {
   mode: "count" | "look";
   /** The budget was spent for this re-run already (a retry): count it, do not spend again. */
   spent?: boolean;
+  /** Nothing outlives the event (the Action): the per-commit budget is counted from GitHub's runs. */
+  oneShot?: boolean;
+}
+
+/**
+ * The Action keeps nothing between events, so it counts the per-commit budget from what GitHub
+ * records: every re-run of every run of the commit (anyone's, so it errs on the side of fewer). The
+ * per-hour budget has no such record and is not counted there (README, the Action's limits).
+ */
+async function budgetFromGitHub(gh: GitHubClient, run: RunFacts): Promise<{ repoHour: number; commit: number }> {
+  const runs = await gh.listRunsForSha(run.headSha);
+  return { repoHour: 1, commit: 1 + runs.reduce((n, r) => n + Math.max(r.runAttempt - 1, 0), 0) };
 }
 
 export function githubSources(o: SourceOptions): Sources {
@@ -47,6 +59,7 @@ export function githubSources(o: SourceOptions): Sources {
         : (await infraFailures(o.store, o.hold, now, o.installationId)) + 1;
     },
     budget: async () => {
+      if (o.oneShot) return budgetFromGitHub(o.gh, o.run);
       if (!o.store) return { repoHour: 1, commit: 1 };
       const now = o.now().getTime();
       if (o.mode === "count" && !o.spent) return spendBudget(o.store, now, repo, o.run.headSha);

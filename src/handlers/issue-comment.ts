@@ -192,6 +192,10 @@ async function runCommands(gh: GitHubClient, deps: Deps, pullNumber: number, com
       if (why) {
         plan.notes.push(why);
         refused++;
+      } else if (o.asker.kind === "author" && deps.oneShot) {
+        // The Action keeps nothing between comments, and GitHub records its re-runs as its own, not the author's.
+        plan.notes.push(`the author's allowance (commands.allow-author) cannot be counted in the Action, so it is not used; someone with the ${o.config.permission} role can /rerun`);
+        refused++;
       } else if (o.asker.kind === "author" && !o.dryRun && !(await takeAuthorSlot(deps.store, `${gh.owner}/${gh.repo}`, sha, o.asker.budget))) {
         plan.notes.push(`the author's budget of ${o.asker.budget} re-runs for this commit is used up; someone with the ${o.config.permission} role can /rerun`);
         refused++;

@@ -18,8 +18,9 @@ export async function writeCheckRun(
   jobs: JobFacts[] | null = null,
   verdicts: JobVerdict[] = [],
   knownId?: number,
+  button = true,
 ): Promise<number> {
-  const check = renderCheckRun(run, outcome, jobs, verdicts);
+  const check = renderCheckRun(run, outcome, jobs, verdicts, button);
   const key = keys.checkRun(`${gh.owner}/${gh.repo}`, run.id);
   const known = knownId ?? Number(await store.get(key));
   if (known > 0) {

@@ -96,7 +96,7 @@ function summary(outcome: Outcome, run: RunFacts): string {
       return `Did not re-run ${link}: ${mdText(outcome.refusal.message)}.`;
     case "error":
       return outcome.gaveUpAfter
-        ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: press the button to try again.`
+        ? `Tried to re-run ${link} automatically for ${outcome.gaveUpAfter}, and GitHub kept failing (last: ${mdText(outcome.message)}). The bot gave up: re-run it by hand (or with the button, where there is one).`
         : `Tried to re-run ${link}${outcome.trigger === "auto" ? " automatically" : who(outcome.by)}, and ${mdText(outcome.message)}.`;
     case "config-invalid":
       return `Did not act on ${link}: the config file has errors. Fix them on the default branch:\n\n${outcome.errors
@@ -146,7 +146,11 @@ export function failedJobsTable(jobs: JobFacts[] | null, verdicts: JobVerdict[] 
   return `### Failed jobs\n\n| Job | Conclusion | Failed steps | Outcome | Evidence |\n| --- | --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
 }
 
-export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null, verdicts: JobVerdict[] = []): CheckRunWrite {
+/**
+ * `button`: false where nothing can press it (the Action: a check run written with a workflow token
+ * belongs to GitHub Actions, which gets its presses).
+ */
+export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[] | null, verdicts: JobVerdict[] = [], button = true): CheckRunWrite {
   const text = failedJobsTable(jobs, verdicts);
   return {
     name: checkName(run),
@@ -159,7 +163,7 @@ export function renderCheckRun(run: RunFacts, outcome: Outcome, jobs: JobFacts[]
       summary: clamp(summary(outcome, run), CHECK_LIMITS.text),
       ...(text ? { text: clamp(text, CHECK_LIMITS.text) } : {}),
     },
-    actions: offersButton(outcome)
+    actions: button && offersButton(outcome)
       ? [{ label: "Re-run failed jobs", description: "Re-run this run's failed jobs", identifier: RERUN_ACTION }]
       : [],
   };

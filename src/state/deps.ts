@@ -32,6 +32,11 @@ export interface Deps {
   metrics: Metrics;
   /** Queues a re-run for later (auto.delay); absent without a queue (inline, the Action). */
   schedule?: (work: RerunWork, delayMs: number) => Promise<void>;
+  /**
+   * Nothing outlives one event (the Action): counts the store would keep between events are read
+   * from what GitHub records instead, or refused where GitHub records nothing to count with.
+   */
+  oneShot: boolean;
   /** The app's one logger (Probot's). */
   log: Log;
   /** When re-runs of infrastructure failures are held for an outage. */

@@ -64,10 +64,43 @@ describe("run as a GitHub Action", () => {
       "GET /repos/o/r/contents/.github/rerun.yml",
       "GET /repos/o/r/actions/runs/42/jobs?filter=latest&per_page=100",
       "GET /repos/o/r/pulls/5",
+      // The per-commit budget, counted from GitHub's runs of the commit (nothing outlives the job).
+      "GET /repos/o/r/actions/runs?head_sha=abc123&per_page=100",
       "POST /repos/o/r/actions/runs/42/rerun-failed-jobs",
       "POST /repos/o/r/check-runs",
     ]);
     expect(github.requests.every((r) => r.headers.authorization === "token ghs_workflow_token")).toBe(true);
+  }, 30_000);
+
+  test("a refusal in the Action offers no button: nothing could press it there", async () => {
+    github.repo("o/r", { config: "auto:\n  enabled: true\n  max-attempts: 2\n", runs: [apiRun({ created_at: recent(), run_attempt: 2 })], jobs: { 42: [apiJob({ run_attempt: 2 })] }, pulls: { 5: "abc123" } });
+    const { code } = await runAction("workflow_run", workflowRunEvent({ created_at: recent(), run_attempt: 2 }));
+    expect(code).toBe(0);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0].output.title).toBe("Not re-run: max attempts");
+    expect(github.checkRuns[0].actions ?? []).toEqual([]);
+  }, 30_000);
+
+  test("the per-commit budget binds in the Action, counted from GitHub's own runs of the commit", async () => {
+    // The commit's runs were re-run 3 times already (run 41 at attempt 4), and per-commit is 3.
+    const runs = [apiRun({ id: 41, created_at: recent(), run_attempt: 4, conclusion: "success" }), apiRun({ created_at: recent() })];
+    github.repo("o/r", { config: "auto:\n  enabled: true\n  budget:\n    per-commit: 3\n", runs, jobs: { 42: [apiJob()] }, pulls: { 5: "abc123" } });
+    const { code } = await runAction("workflow_run", workflowRunEvent({ created_at: recent() }));
+    expect(code).toBe(0);
+    expect(github.calls()).not.toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(github.checkRuns[0].output.title).toBe("Not re-run: budget");
+  }, 30_000);
+
+  test("the author's allowance is not used in the Action (it cannot be counted between comments): refused with the reason, twice", async () => {
+    github.repo("o/r", { config: "commands:\n  allow-author: true\n", runs: [apiRun({ created_at: recent() })], permissions: {}, pulls: { 5: "abc123" } });
+    for (const id of [901, 902]) {
+      const event = commentEvent("/rerun", { login: "author", id });
+      (event.issue.user as { login: string }).login = "author";
+      expect((await runAction("issue_comment", event)).code).toBe(0);
+    }
+    expect(github.calls()).not.toContain("POST /repos/o/r/actions/runs/42/rerun-failed-jobs");
+    expect(github.comments.map((c) => c.body).every((b: string) => b.includes("cannot be counted in the Action"))).toBe(true);
+    expect(github.comments).toHaveLength(2);
   }, 30_000);
 
   test("issue_comment: /rerun from a maintainer", async () => {
