@@ -60973,6 +60973,12 @@ function toRedeliver(deliveries, since) {
 }
 
 // src/intake/recovery.ts
+function recoverySettings(env) {
+  const minutes = Number(env.RECOVERY_INTERVAL_MINUTES ?? 5);
+  if (!Number.isFinite(minutes) || minutes <= 0) return null;
+  const hours = Math.min(Math.max(Number(env.RECOVERY_LOOKBACK_HOURS ?? 6) || 6, 0.01), 72);
+  return { intervalMs: Math.max(minutes, 0.05) * 6e4, lookbackMs: hours * 36e5 };
+}
 async function recoverDeliveries(octokit, deps, lookbackMs) {
   const now = deps.now().getTime();
   if (!await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`)) return 0;
@@ -61039,6 +61045,51 @@ function logOf(deps) {
   return {
     info: (obj, msg) => deps.log?.info?.(obj, msg),
     error: (obj, msg) => deps.log?.error?.(obj, msg) ?? deps.log?.warn(obj, msg)
+  };
+}
+
+// src/config/ttl.ts
+function configTtlMs(env) {
+  const s = Number(env.CONFIG_TTL_SECONDS ?? 600);
+  return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1e3 : 6e5;
+}
+
+// src/web/settings.ts
+var REQUIRED = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SESSION_SECRET"];
+var MIN_SECRET = 32;
+function webSettings(env) {
+  const missing = REQUIRED.filter((k) => !env[k]?.trim());
+  const problems = missing.map((k) => `${k} is not set`);
+  const secret = env.SESSION_SECRET?.trim() ?? "";
+  if (secret && secret.length < MIN_SECRET) problems.push(`SESSION_SECRET must be at least ${MIN_SECRET} characters (it has ${secret.length})`);
+  const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
+  if (publicUrl && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) problems.push("PUBLIC_URL must be an http(s) address, such as https://rerun-bot.example.com");
+  if (problems.length > 0) return { on: false, problems };
+  const host = env.GHE_HOST?.trim();
+  return {
+    on: true,
+    settings: {
+      clientId: env.GITHUB_CLIENT_ID.trim(),
+      clientSecret: env.GITHUB_CLIENT_SECRET.trim(),
+      sessionSecret: secret,
+      publicUrl,
+      apiBase: host ? `${env.GHE_PROTOCOL?.trim() || "https"}://${host}/api/v3` : "https://api.github.com"
+    }
+  };
+}
+
+// src/settings.ts
+function readSettings(env) {
+  const id = Number(env.APP_ID);
+  return {
+    appId: Number.isSafeInteger(id) && id > 0 ? id : null,
+    redisUrl: env.REDIS_URL || null,
+    dataDir: env.DATA_DIR || "data",
+    configTtlMs: configTtlMs(env),
+    hold: holdSettings(env),
+    retry: retrySettings(env),
+    recovery: recoverySettings(env),
+    web: webSettings(env)
   };
 }
 
@@ -61720,30 +61771,6 @@ function offPage(problems) {
   );
 }
 
-// src/web/settings.ts
-var REQUIRED = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SESSION_SECRET"];
-var MIN_SECRET = 32;
-function webSettings(env) {
-  const missing = REQUIRED.filter((k) => !env[k]?.trim());
-  const problems = missing.map((k) => `${k} is not set`);
-  const secret = env.SESSION_SECRET?.trim() ?? "";
-  if (secret && secret.length < MIN_SECRET) problems.push(`SESSION_SECRET must be at least ${MIN_SECRET} characters (it has ${secret.length})`);
-  const publicUrl = env.PUBLIC_URL?.trim().replace(/\/+$/, "") || null;
-  if (publicUrl && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) problems.push("PUBLIC_URL must be an http(s) address, such as https://rerun-bot.example.com");
-  if (problems.length > 0) return { on: false, problems };
-  const host = env.GHE_HOST?.trim();
-  return {
-    on: true,
-    settings: {
-      clientId: env.GITHUB_CLIENT_ID.trim(),
-      clientSecret: env.GITHUB_CLIENT_SECRET.trim(),
-      sessionSecret: secret,
-      publicUrl,
-      apiBase: host ? `${env.GHE_PROTOCOL?.trim() || "https"}://${host}/api/v3` : "https://api.github.com"
-    }
-  };
-}
-
 // src/web/sign-in.ts
 import { randomBytes as randomBytes2, randomUUID } from "node:crypto";
 
@@ -61960,8 +61987,7 @@ function repoRoute(path2, prefix, tails) {
     return null;
   }
 }
-function orgViewHandler(deps, env = process.env) {
-  const config2 = webSettings(env);
+function orgViewHandler(deps, config2) {
   if (!config2.on) {
     if (config2.problems.length < 3) deps.log.warn({ problems: config2.problems }, "the org view (/dashboard) is off");
     return async (req, res) => {
@@ -62085,10 +62111,6 @@ function orgViewHandler(deps, env = process.env) {
 }
 
 // src/app.ts
-function configTtlMs(env = process.env) {
-  const s = Number(env.CONFIG_TTL_SECONDS ?? 600);
-  return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1e3 : 6e5;
-}
 function redisErrorLogger(app, now) {
   let last = 0;
   return (err) => {
@@ -62105,36 +62127,33 @@ function healthHandler(redis) {
     return true;
   };
 }
-function appIdFromEnv() {
-  const id = Number(process.env.APP_ID);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
 function rerunBot(options2 = {}) {
   return async (app, { addHandler } = {}) => {
+    const settings = options2.settings ?? readSettings(process.env);
     const now = options2.now ?? (() => /* @__PURE__ */ new Date());
     const random = options2.random ?? Math.random;
-    const redisUrl = options2.store ? void 0 : process.env.REDIS_URL;
+    const redisUrl = options2.store ? void 0 : settings.redisUrl;
     const redis = redisUrl ? new (await Promise.resolve().then(() => (init_redis_store(), redis_store_exports))).RedisStore(redisUrl, redisErrorLogger(app, now)) : null;
     const store = options2.store ?? redis ?? new MemoryStore(5e4, () => now().getTime());
     const deps = {
-      appId: options2.appId !== void 0 ? options2.appId : appIdFromEnv(),
+      appId: options2.appId !== void 0 ? options2.appId : settings.appId,
       store,
       marks: redis ? storeMarks(redis) : options2.marks ?? storeMarks(store),
       oneShot: options2.oneShot ?? false,
       ledger: redis ? new (await Promise.resolve().then(() => (init_redis_ledger(), redis_ledger_exports))).RedisLedger(redis, () => now().getTime()) : options2.ledger ?? new MemoryLedger(() => now().getTime()),
       log: app.log,
-      configs: options2.configs ?? new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? void 0, now: () => now().getTime(), random }),
+      configs: options2.configs ?? new ConfigLoader({ ttlMs: settings.configTtlMs, shared: redis ?? void 0, now: () => now().getTime(), random }),
       now,
       random,
       metrics: options2.metrics ?? new Metrics(),
-      hold: options2.hold ?? holdSettings(process.env),
-      retry: options2.retry ?? retrySettings(process.env)
+      hold: options2.hold ?? settings.hold,
+      retry: options2.retry ?? settings.retry
     };
     const { metrics } = deps;
     try {
       addHandler?.(healthHandler(redis));
       addHandler?.(metrics.handler());
-      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }));
+      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }, settings.web));
       metrics.collectProcessMetrics();
     } catch {
     }

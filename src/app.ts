@@ -10,8 +10,9 @@ import type { Deps } from "./state/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
 import { recoverDeliveries } from "./intake/recovery.js";
 import { handleDueRerun } from "./handlers/rerun-due.js";
-import { holdSettings, type HoldSettings } from "./policy/pacing.js";
-import { retrySettings, type RetrySettings } from "./policy/github-answer.js";
+import type { HoldSettings } from "./policy/pacing.js";
+import type { RetrySettings } from "./policy/github-answer.js";
+import { readSettings, type Settings } from "./settings.js";
 import { acceptWebhooks } from "./intake/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
@@ -39,15 +40,12 @@ export interface AppOptions {
   hold?: HoldSettings;
   /** How a re-run GitHub failed transiently is asked again (default: from the environment). */
   retry?: RetrySettings;
+  /** The environment's settings, read once (main.ts); default: read from process.env here. */
+  settings?: Settings;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
   recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
 
-/** CONFIG_TTL_SECONDS: how long a repo's parsed config is trusted without asking GitHub (0..3600). */
-export function configTtlMs(env: NodeJS.ProcessEnv = process.env): number {
-  const s = Number(env.CONFIG_TTL_SECONDS ?? 600);
-  return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1000 : 600_000;
-}
 
 /** Redis reconnects every few seconds while down: say so once a minute, not on every attempt. */
 function redisErrorLogger(app: Probot, now: () => Date) {
@@ -69,10 +67,6 @@ export function healthHandler(redis: RedisStore | null) {
   };
 }
 
-function appIdFromEnv(): number | null {
-  const id = Number(process.env.APP_ID);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
 
 /**
  * The Probot app. Every handler decides from the payload before calling GitHub; an error in one
@@ -82,15 +76,16 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
   return async (app: Probot, { addHandler }: Partial<ApplicationFunctionOptions> = {}) => {
     // One store for all instances when REDIS_URL is set (Probot then shares its throttling too).
     // Loaded only then: ioredis is a fifth of the process's memory, and one instance needs none of it.
+    const settings = options.settings ?? readSettings(process.env);
     const now = options.now ?? (() => new Date());
     const random = options.random ?? Math.random;
-    const redisUrl = options.store ? undefined : process.env.REDIS_URL;
+    const redisUrl = options.store ? undefined : settings.redisUrl;
     const redis = redisUrl
       ? new (await import("./state/redis-store.js")).RedisStore(redisUrl, redisErrorLogger(app, now))
       : null;
     const store = options.store ?? redis ?? new MemoryStore(50_000, () => now().getTime());
     const deps: Deps = {
-      appId: options.appId !== undefined ? options.appId : appIdFromEnv(),
+      appId: options.appId !== undefined ? options.appId : settings.appId,
       store,
       marks: redis ? storeMarks(redis) : (options.marks ?? storeMarks(store)),
       oneShot: options.oneShot ?? false,
@@ -100,19 +95,19 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       log: app.log,
       configs:
         options.configs ??
-        new ConfigLoader({ ttlMs: configTtlMs(), shared: redis ?? undefined, now: () => now().getTime(), random }),
+        new ConfigLoader({ ttlMs: settings.configTtlMs, shared: redis ?? undefined, now: () => now().getTime(), random }),
       now,
       random,
       metrics: options.metrics ?? new Metrics(),
-      hold: options.hold ?? holdSettings(process.env),
-      retry: options.retry ?? retrySettings(process.env),
+      hold: options.hold ?? settings.hold,
+      retry: options.retry ?? settings.retry,
     };
     const { metrics } = deps;
     try {
       addHandler?.(healthHandler(redis));
       addHandler?.(metrics.handler());
       // The org view (/dashboard, /api/v1): on with GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET.
-      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }));
+      addHandler?.(orgViewHandler({ ledger: deps.ledger, store: deps.store, appId: deps.appId, now, log: app.log }, settings.web));
       metrics.collectProcessMetrics();
     } catch {
       // Loaded without an HTTP server (probot.receive() in tests, Probot's own `receive`): no endpoints.

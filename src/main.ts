@@ -13,7 +13,7 @@ import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
 import { createQueue } from "./queue/create.js";
-import { recoverySettings } from "./intake/recovery.js";
+import { readSettings } from "./settings.js";
 import { FileLedger } from "./state/ledger.js";
 import { FileMarks } from "./state/marks.js";
 
@@ -36,11 +36,12 @@ async function main(): Promise<void> {
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
   const queue = await createQueue(env);
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
-  const ledger = env.REDIS_URL ? undefined : new FileLedger(env.DATA_DIR || "data");
+  const settings = readSettings(env);
+  const ledger = settings.redisUrl ? undefined : new FileLedger(settings.dataDir);
   const log = await serverLog(env);
   // Without Redis the store is in memory: the marks that must outlive a crash go to files beside the queue.
-  const marks = env.REDIS_URL ? undefined : new FileMarks(env.DATA_DIR || "data");
-  const server = await run(rerunBot({ metrics, queue, ledger, marks, recovery: recoverySettings(env) }), { Octokit, log } as never);
+  const marks = settings.redisUrl ? undefined : new FileMarks(settings.dataDir);
+  const server = await run(rerunBot({ settings, metrics, queue, ledger, marks, recovery: settings.recovery }), { Octokit, log } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -13,7 +13,7 @@ test.each<[string, ReturnType<typeof job>, Evidence, string]>([
   ["a real failure", job({ failedStep: null }), { annotations: [note("This request was automatically failed because there were no enabled runners online to process the request for more than 1 days.")] },
     'real: no runner online to take the job (never retried by a preset); annotation: "This request was automatically failed because there were no enabled runners online to process the request for more than 1 days."'],
   ["unknown, and what could not be read", job(), { annotations: null, log: null, unread: { annotations: 403, log: 410 } },
-    "unknown: unknown: no signature matched; annotations: 403, log gone (410)"],
+    "unknown: no signature matched; annotations: 403, log gone (410)"],
 ])("%s", (_name, j, evidence, expected) => {
   expect(verdictText(judgeJob(j, rulesOf(both), evidence))).toBe(expected);
 });

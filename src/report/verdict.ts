@@ -31,5 +31,7 @@ export function verdictText(v: JobVerdict): string {
   const p = verdictParts(v);
   const quote = p.quote ? `; ${p.quote.where}: "${p.quote.line}"` : "";
   const unread = p.unread.length > 0 ? `; ${p.unread.join(", ")}` : "";
-  return `${p.outcome}: ${p.said}${quote}${unread}`;
+  // A reason that already opens with its outcome ("unknown: no signature matched") says it once.
+  const said = p.said.startsWith(`${p.outcome}: `) ? p.said.slice(p.outcome.length + 2) : p.said;
+  return `${p.outcome}: ${said}${quote}${unread}`;
 }

@@ -13,7 +13,7 @@ import { Access, type Caller } from "./access.js";
 import { esc } from "./escape.js";
 import { GitHubRefused, githubUser, type GitHubUser, type VisibleRepo } from "./github-user.js";
 import { jobPage, noticePage, notFoundPage, offPage, overviewPage, repoPage, SECURITY_HEADERS } from "./pages.js";
-import { webSettings } from "./settings.js";
+import type { WebConfig } from "./settings.js";
 import { SignIn } from "./sign-in.js";
 import { scopedViews } from "./views.js";
 
@@ -96,8 +96,7 @@ function repoRoute(path: string, prefix: string, tails: string[]): { repo: strin
   }
 }
 
-export function orgViewHandler(deps: OrgViewDeps, env: NodeJS.ProcessEnv = process.env): Handler {
-  const config = webSettings(env);
+export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
   if (!config.on) {
     if (config.problems.length < 3) deps.log.warn({ problems: config.problems }, "the org view (/dashboard) is off");
     return async (req, res) => {

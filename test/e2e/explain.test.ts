@@ -41,7 +41,8 @@ describe("rerun-bot explain", () => {
     const { code, out } = await explain([`https://github.com/o/r/actions/runs/42`]);
     expect(code).toBe(0);
     expect(out).toContain("o/r run 42: CI #12, attempt 1, completed/failure");
-    expect(out).toContain("  - test: flake: infrastructure: the runner received a shutdown signal (preset infrastructure); evidence read: annotations");
+    // Each failed job with its outcome and the quoted line that proved it (issue 21).
+    expect(out).toContain('  - test: infrastructure (flake): infrastructure: the runner received a shutdown signal (preset infrastructure); annotation: "The runner has received a shutdown signal."; evidence read: annotations');
     expect(out).toContain("decision: would re-run the failed jobs (attempt 2 of 3)");
     expect(out).toMatch(/GitHub calls: 5 \(.*GET \/repos\/\{owner\}\/\{repo\}\/check-runs\/\{check_run_id\}\/annotations ×1.*\); nothing was changed/);
     expect(writes()).toEqual([]);
@@ -57,7 +58,7 @@ describe("rerun-bot explain", () => {
     });
     const { code, out } = await explain(["o/r", "42"]);
     expect(code).toBe(0);
-    expect(out).toContain("  - test: real failure: unknown: no signature matched; evidence read: annotations, log");
+    expect(out).toContain("  - test: unknown: no signature matched; evidence read: annotations, log");
     expect(out).toContain('decision: not re-run (real-failure): job "test" is not proven a flake');
     expect(writes()).toEqual([]);
   }, 30_000);
