@@ -60553,6 +60553,17 @@ function outcomeReaction(asked, done, refused) {
   return done === asked && refused === 0 ? "rocket" : null;
 }
 
+// src/policy/command-gate.ts
+function gateCommands(f) {
+  if (f.pullState === "closed" && f.asksForRuns) return { kind: "closed", merged: f.merged };
+  if (mayUse(f.permission, f.config.permission)) return { kind: "proceed", asker: { kind: "role" } };
+  if (f.config["allow-author"] && f.commenterIsAuthor) return { kind: "proceed", asker: { kind: "author", budget: f.config["author-budget"] } };
+  return { kind: "no-permission" };
+}
+function mayResetBreaker(asker) {
+  return asker.kind === "role";
+}
+
 // src/report/reply.ts
 function usageBlock() {
   return `\`\`\`
@@ -60648,28 +60659,28 @@ async function handleIssueComment(context, deps) {
     }
     const config2 = loaded.config.commands;
     const asksForRuns = commands.some((c) => c.kind !== "invalid" && !isLedgerCommand(c));
-    if (issue.state === "closed" && asksForRuns) {
-      await reply(renderClosedPull(Boolean(issue.pull_request.merged_at)));
+    const merged = Boolean(issue.pull_request?.merged_at);
+    const early = gateCommands({ config: config2, asksForRuns, pullState: issue.state ?? null, merged, permission: null, commenterIsAuthor: false });
+    if (early.kind === "closed") {
+      await reply(renderClosedPull(early.merged));
       await react("confused");
       return;
     }
     try {
       const permission = await gh.getPermission(login);
-      let asker = { kind: "role" };
-      if (!mayUse(permission, config2.permission)) {
-        if (!(config2["allow-author"] && issue.user?.login === login)) {
-          context.log.info({ repo: fullName, user: login, needed: config2.permission }, "command refused: permission");
-          deps.metrics.refusals.inc({ reason: "permission" });
-          await reply(renderPermissionRefusal(login, config2.permission, effectiveRole(permission)));
-          await react("confused");
-          return;
-        }
-        asker = { kind: "author", budget: config2["author-budget"] };
+      const gate = gateCommands({ config: config2, asksForRuns, pullState: issue.state ?? null, merged, permission, commenterIsAuthor: issue.user?.login === login });
+      if (gate.kind !== "proceed") {
+        context.log.info({ repo: fullName, user: login, needed: config2.permission }, "command refused: permission");
+        deps.metrics.refusals.inc({ reason: "permission" });
+        await reply(renderPermissionRefusal(login, config2.permission, effectiveRole(permission)));
+        await react("confused");
+        return;
       }
+      const asker = gate.asker;
       const dryRun = config2["dry-run"];
       const ledgerCommands = commands.filter(isLedgerCommand);
       const runCommandList = commands.filter((c) => !isLedgerCommand(c));
-      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, asker.kind === "role" ? login : null);
+      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, mayResetBreaker(asker) ? login : null);
       if (runCommandList.length === 0) {
         await reply(ledgerText.join("\n\n"));
         return;

@@ -13,7 +13,8 @@ import { keys, TTL } from "../domain/keys.js";
 import { gitHubClient, type GitHubClient } from "../github/client.js";
 import { explainGitHubError } from "../github/errors.js";
 import { authorMay, failedJobNames, isLedgerCommand, latestRuns, needsJobs, outcomeReaction, planCommand, type Action } from "../policy/command-plan.js";
-import { effectiveRole, mayUse } from "../policy/permission.js";
+import { effectiveRole } from "../policy/permission.js";
+import { gateCommands, mayResetBreaker, type Asker } from "../policy/command-gate.js";
 import { renderClosedPull, renderConfigInvalid, renderPermissionRefusal, renderReply, type CommandOutcome, type Rerequested } from "../report/reply.js";
 import { withClaim, type Claim } from "../state/claims.js";
 import type { Store } from "../state/store.js";
@@ -34,8 +35,6 @@ export const MAX_SUITES_REREQUESTED = 10;
 const isBot = (user: { type?: string; login?: string } | null | undefined) =>
   !user || user.type === "Bot" || /\[bot\]$/.test(user.login ?? "");
 
-/** Who is asking, and with what right: the role, or the PR author's small budget. */
-type Asker = { kind: "role" } | { kind: "author"; budget: number };
 
 export async function handleIssueComment(context: Context<"issue_comment.created">, deps: Deps): Promise<void> {
   const { comment, issue, repository } = context.payload;
@@ -70,29 +69,29 @@ export async function handleIssueComment(context: Context<"issue_comment.created
     }
     const config = loaded.config.commands;
     const asksForRuns = commands.some((c) => c.kind !== "invalid" && !isLedgerCommand(c));
-    if (issue.state === "closed" && asksForRuns) {
-      await reply(renderClosedPull(Boolean((issue.pull_request as { merged_at?: string | null }).merged_at)));
+    const merged = Boolean((issue.pull_request as { merged_at?: string | null } | undefined)?.merged_at);
+    // A closed pull request is answered before anyone's permission is read.
+    const early = gateCommands({ config, asksForRuns, pullState: issue.state ?? null, merged, permission: null, commenterIsAuthor: false });
+    if (early.kind === "closed") {
+      await reply(renderClosedPull(early.merged));
       await react("confused");
       return;
     }
     try {
       const permission = await gh.getPermission(login);
-      let asker: Asker = { kind: "role" };
-      if (!mayUse(permission, config.permission)) {
-        if (!(config["allow-author"] && issue.user?.login === login)) {
-          context.log.info({ repo: fullName, user: login, needed: config.permission }, "command refused: permission");
-          deps.metrics.refusals.inc({ reason: "permission" });
-          await reply(renderPermissionRefusal(login, config.permission, effectiveRole(permission)));
-          await react("confused");
-          return;
-        }
-        asker = { kind: "author", budget: config["author-budget"] };
+      const gate = gateCommands({ config, asksForRuns, pullState: issue.state ?? null, merged, permission, commenterIsAuthor: issue.user?.login === login });
+      if (gate.kind !== "proceed") {
+        context.log.info({ repo: fullName, user: login, needed: config.permission }, "command refused: permission");
+        deps.metrics.refusals.inc({ reason: "permission" });
+        await reply(renderPermissionRefusal(login, config.permission, effectiveRole(permission)));
+        await react("confused");
+        return;
       }
+      const asker = gate.asker;
       const dryRun = config["dry-run"];
       const ledgerCommands = commands.filter(isLedgerCommand);
       const runCommandList = commands.filter((c) => !isLedgerCommand(c));
-      // The breaker is reset only by someone with the role (never by the author's budget).
-      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, asker.kind === "role" ? login : null);
+      const ledgerText = await answerLedgerCommands(gh, deps, ledgerCommands, loaded.config, mayResetBreaker(asker) ? login : null);
       if (runCommandList.length === 0) {
         await reply(ledgerText.join("\n\n"));
         return;
