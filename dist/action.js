@@ -59319,6 +59319,15 @@ function findFlaky(jobs) {
   return flaky.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+// src/policy/notify.ts
+function afterRefusal(reason, reran, notify) {
+  const gaveUp = reran && (reason === "max-attempts" || reason === "real-failure");
+  return { recordRed: gaveUp, comment: gaveUp && reason === "max-attempts" && notify === "pr-comment" };
+}
+function afterCatch(flakyJobs, notify) {
+  return { comment: flakyJobs > 0 && notify === "pr-comment" };
+}
+
 // src/util/markdown.ts
 var ZWSP = "\u200B";
 function truncate(s, max) {
@@ -60194,9 +60203,9 @@ async function refuse(x, plan, outcome) {
   await reportOn(x, outcome, plan);
   if (reason !== "max-attempts" && reason !== "real-failure") return;
   const why = run2.runAttempt > 1 ? await rerunEvidence(deps.store, repo, run2.id) : null;
-  if (!why) return;
-  await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, ledgerSettings(x.config));
-  if (reason === "max-attempts" && x.config?.auto.notify === "pr-comment") {
+  const next = afterRefusal(reason, why !== null, x.config?.auto.notify ?? null);
+  if (next.recordRed && why) await recordStayedRed(deps, gh, run2, await gh.listJobs(run2.id, "all"), why, ledgerSettings(x.config));
+  if (next.comment) {
     await commentOnPulls(
       gh,
       run2,
@@ -60262,7 +60271,7 @@ async function onPassedRerun(context, deps, run2) {
     const loaded = await deps.configs.load(context.octokit, owner, repo);
     const settings = ledgerSettings(loaded.kind === "ok" ? loaded.config : null);
     await recordCatches(deps, gh, run2, flaky, allJobs, why, settings);
-    if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
+    if (afterCatch(flaky.length, loaded.kind === "ok" ? loaded.config.auto.notify : null).comment) {
       await commentOnPulls(
         gh,
         run2,

@@ -16,6 +16,7 @@ import type { DecisionFacts, Plan, PlanBody } from "../policy/decide.js";
 import { gatherAndDecide } from "../facts/gather.js";
 import { githubSources } from "../facts/sources.js";
 import { nextTryAt } from "../policy/github-answer.js";
+import { afterRefusal } from "../policy/notify.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import type { Outcome } from "../report/check-run.js";
@@ -236,10 +237,10 @@ async function refuse(x: AutoRun, plan: PlanBody, outcome: Extract<Outcome, { ki
   await reportOn(x, outcome, plan);
   if (reason !== "max-attempts" && reason !== "real-failure") return;
   const why = run.runAttempt > 1 ? await rerunEvidence(deps.store, repo, run.id) : null;
-  if (!why) return;
+  const next = afterRefusal(reason, why !== null, x.config?.auto.notify ?? null);
   // A run the bot re-ran that ends red: the jobs that failed on every attempt go to the ledger (the breaker counts them).
-  await recordStayedRed(deps, gh, run, await gh.listJobs(run.id, "all"), why, ledgerSettings(x.config));
-  if (reason === "max-attempts" && x.config?.auto.notify === "pr-comment") {
+  if (next.recordRed && why) await recordStayedRed(deps, gh, run, await gh.listJobs(run.id, "all"), why, ledgerSettings(x.config));
+  if (next.comment) {
     await commentOnPulls(
       gh,
       run,

@@ -11,6 +11,7 @@ import { gitHubClient } from "../github/client.js";
 import { runFacts } from "../github/payload.js";
 import { decide } from "../policy/decide.js";
 import { findFlaky } from "../policy/flaky.js";
+import { afterCatch } from "../policy/notify.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { flakyLine } from "../report/check-run.js";
 import { withClaim } from "../state/claims.js";
@@ -74,7 +75,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
     // The ledger keeps every catch (also with an invalid config: the catch happened).
     const settings = ledgerSettings(loaded.kind === "ok" ? loaded.config : null);
     await recordCatches(deps, gh, run, flaky, allJobs, why, settings);
-    if (loaded.kind === "ok" && loaded.config.auto.notify === "pr-comment") {
+    if (afterCatch(flaky.length, loaded.kind === "ok" ? loaded.config.auto.notify : null).comment) {
       await commentOnPulls(
         gh,
         run,

@@ -15,7 +15,7 @@ test.each([
   ["a merged PR, re-runs asked", { permission: write, pullState: "closed", merged: true }, { kind: "closed", merged: true }],
   ["a closed PR, only /rerun stats", { permission: write, pullState: "closed", asksForRuns: false }, { kind: "proceed", asker: { kind: "role" } }],
 ])("%s", (_name, over, want) => {
-  const facts = { config, asksForRuns: true, pullState: "open", merged: false, permission: null, commenterIsAuthor: false, ...over };
+  const facts = { config, asksForRuns: true, pullState: "open", merged: false, commenterIsAuthor: false, ...over };
   expect(gateCommands(facts as never)).toEqual(want);
   expect(gateCommands(facts as never)).toEqual(want);
 });
