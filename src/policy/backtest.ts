@@ -61,9 +61,13 @@ export function evidenceLines(evidence: Evidence | undefined): EvidenceLine[] {
   return out;
 }
 
-/** The line a person would look at first: the first telling annotation, else the last error line of the log. */
+/**
+ * The line a person would look at first: the first telling annotation, else the first error line of
+ * the log's last few (the cause comes before the lines that report it: "code ETIMEDOUT", then "A
+ * complete log of this run...").
+ */
 export function topLine(lines: EvidenceLine[]): string | null {
-  return lines.find((l) => l.in === "annotations")?.text ?? lines.filter((l) => l.in === "log").at(-1)?.text ?? null;
+  return lines.find((l) => l.in === "annotations")?.text ?? lines.find((l) => l.in === "log")?.text ?? null;
 }
 
 /** One failed run, replayed. */
