@@ -98,7 +98,7 @@ function planWhy(plan: Plan): string {
     case "nothing":
       return plan.why;
     case "refuse":
-      return `${plan.refusal.reason}: ${plan.refusal.message}`;
+      return `not re-run (${plan.refusal.reason}): ${plan.refusal.message}`;
     case "rerun-now":
     case "rerun-at": {
       const flakes = plan.verdicts.flatMap((v) => (v.kind === "flake" ? [`${v.evidence} (${v.rule.label})`] : []));
