@@ -50,9 +50,9 @@ export function renderBacktest(h: BacktestHeader, s: BacktestSummary, o: { maxRu
   out.push(`    stayed red:                    ${s.stayedRed}`);
   out.push(`  never re-run:                    ${s.neverRerun}`);
   out.push(`the bot would have re-run:         ${s.botWouldRerun}`);
-  out.push(`  flakes it would have caught:     ${s.caught.length} of ${s.passedOnRerun}${pct(s.caught.length, s.passedOnRerun)}`);
-  out.push(`  re-runs that stayed red:         ${s.rerunStayedRed.length}`);
-  out.push(`  runs nobody re-ran:              ${s.botOnlyRerun.length}`);
+  out.push(`  flakes people re-ran (caught):   ${s.caught.length} of ${s.passedOnRerun}${pct(s.caught.length, s.passedOnRerun)}`);
+  out.push(`  people re-ran, stayed red:       ${s.rerunStayedRed.length}`);
+  out.push(`  nobody re-ran:                   ${s.botOnlyRerun.length}`);
   const sections: [string, RunEntry[]][] = [
     ["Flakes people re-ran that the bot would have caught", s.caught],
     ["Flakes people re-ran that the bot would have missed", s.missed],

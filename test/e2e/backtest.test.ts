@@ -223,13 +223,18 @@ describe("rerun-bot backtest", () => {
     expect(github.requests.every((q) => q.method === "GET")).toBe(true);
   }, 60_000);
 
-  test("GitHub lists at most 1,000 runs a query: the window is split by date and every run is read once", async () => {
+  test("GitHub lists at most 1,000 runs a query: the window is split by date and every run is read once; a spent primary limit is waited out", async () => {
     const repo = github.repo("o/r", { config: null });
     for (let i = 0; i < 1050; i++) addRun(repo, 3000 + i, 0.01 + (i * 29) / 1050, null);
     addRun(repo, 1001, 28, "runner-lost", 2, "success");
     addRun(repo, 1031, 1, "real");
-    const { code, out } = await cli(["o/r", "--config", configFile(RUNNER_RULE), "--json"]);
+    const reset = Math.ceil(Date.now() / 1000) + 1;
+    github.inject("GET", /\/attempts\/1\/jobs$/, 403, { message: "API rate limit exceeded for installation ID 1." }, { headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) } });
+    const { code, out, err } = await cli(["o/r", "--config", configFile(RUNNER_RULE), "--json"]);
     expect(code).toBe(0);
+    expect(err).toContain("primary rate limit on GET");
+    const limited = github.requests.filter((q) => q.path.includes("/attempts/1/jobs"));
+    expect(limited[1].at).toBeGreaterThanOrEqual(reset * 1000);
     const r = JSON.parse(out);
     expect(r.runs).toBe(1052);
     expect(r.failedRuns).toBe(2);

@@ -14,7 +14,7 @@ test("counts, the missed flakes with their line, minutes, and suggestions as YAM
   const text = renderBacktest(header, s).join("\n");
   expect(text).toContain("rerun-bot backtest o/r: runs created 2026-11-01T00:00:00Z .. 2026-12-01T00:00:00Z (30 days)");
   expect(text).toMatch(/failed at attempt 1: +3\n/);
-  expect(text).toMatch(/flakes it would have caught: +1 of 3 \(33%\)/);
+  expect(text).toMatch(/flakes people re-ran \(caught\): +1 of 3 \(33%\)/);
   expect(text).toContain("Flakes people re-ran that the bot would have missed (2):\n  CI #2 / test: not re-run\n      Error: can't reach host-1\n      https://github.com/o/r/actions/runs/2");
   expect(text).not.toContain("stayed red when people re-ran them");
   expect(text).toContain("people's re-runs:  12 minutes over 3 re-runs");
