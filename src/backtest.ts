@@ -134,10 +134,17 @@ export async function backtest(a: BacktestArgs, env: NodeJS.ProcessEnv, print: O
     const runs = a.workflow ? listed.filter((r) => workflowNames(r).includes(a.workflow!)) : listed;
     const candidates = runs.filter((r) => firstAttemptFailed(r, null) !== false);
     const replayed: ReplayedRun[] = [];
+    const vanished: number[] = [];
     for (const [i, run] of candidates.entries()) {
       progress.update(i, candidates.length, "runs replayed");
-      const r = await replayRun(gh, run, config);
-      if (r) replayed.push(r);
+      try {
+        const r = await replayRun(gh, run, config);
+        if (r) replayed.push(r);
+      } catch (err) {
+        // A run deleted since it was listed costs that run, not the whole backtest.
+        if (![404, 410].includes((err as { status?: number }).status ?? 0)) throw err;
+        vanished.push(run.id);
+      }
     }
     progress.done();
     const summary = summarise(replayed);
@@ -150,6 +157,7 @@ export async function backtest(a: BacktestArgs, env: NodeJS.ProcessEnv, print: O
       config: `${source}${loaded.config.auto.enabled ? "" : " (auto.enabled is off there; replayed as if on)"}`,
       workflow: a.workflow,
       runs: runs.length,
+      vanished,
     };
     const total = [...calls.values()].reduce((x, y) => x + y, 0);
     if (a.json) {

@@ -15,6 +15,8 @@ export interface BacktestHeader {
   workflow: string | null;
   /** Completed runs the window held (of the workflow, when one is named). */
   runs: number;
+  /** Runs GitHub no longer had when their jobs were read (deleted since listed): left out. */
+  vanished: number[];
 }
 
 /** Control characters (ANSI escapes included) shown as `?`. */
@@ -44,6 +46,7 @@ export function renderBacktest(h: BacktestHeader, s: BacktestSummary, o: { maxRu
   out.push(`config: ${h.config}`);
   out.push("");
   out.push(`completed runs:                    ${h.runs}`);
+  if (h.vanished.length > 0) out.push(`gone before they were read:        ${h.vanished.length} (deleted since listed: left out)`);
   out.push(`failed at attempt 1:               ${s.failedRuns}`);
   out.push(`  re-run by people:                ${s.peopleReran}`);
   out.push(`    passed on a re-run (flakes):   ${s.passedOnRerun}`);

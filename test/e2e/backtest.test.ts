@@ -249,6 +249,11 @@ describe("rerun-bot backtest", () => {
     repo.runs.filter((x) => x.id === 1021 || x.id === 1031).forEach((x) => Object.assign(x, { name: "Deploy", path: ".github/workflows/deploy.yml" }));
     const only = JSON.parse((await cli(["o/r", "--workflow", "deploy.yml", "--json", "--config", configFile(RUNNER_RULE)])).out);
     expect(only.failedRuns).toBe(2);
+    // A run deleted between the list and its jobs is left out and named; the rest goes on.
+    github.inject("GET", /^\/repos\/o\/r\/actions\/runs\/1021\/attempts\/1\/jobs$/, 404, { message: "Not Found" });
+    const gone = await cli(["o/r", "--workflow", "Deploy", "--json", "--config", configFile(RUNNER_RULE)]);
+    expect(gone.code).toBe(0);
+    expect(JSON.parse(gone.out)).toMatchObject({ failedRuns: 1, vanished: [1021] });
 
     const bad = await cli(["o/r", "--config", configFile("auto:\n  enabled: true\n  rules: [{ annotations: ['(unclosed'] }]\n")]);
     expect(bad.code).toBe(1);

@@ -2,7 +2,7 @@
 import { printable, progressBar, renderBacktest, type BacktestHeader } from "../../src/report/backtest.js";
 import { summarise, type ReplayedRun } from "../../src/policy/backtest.js";
 
-const header: BacktestHeader = { repo: "o/r", from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z", days: 30, config: "o/r's .github/rerun.yml", workflow: null, runs: 40 };
+const header: BacktestHeader = { repo: "o/r", from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z", days: 30, config: "o/r's .github/rerun.yml", workflow: null, runs: 40, vanished: [] };
 
 function run(id: number, over: Partial<ReplayedRun>): ReplayedRun {
   return { id, runNumber: id, workflow: "CI", url: `https://github.com/o/r/actions/runs/${id}`, createdAt: "", attempts: 2, truth: "passed-on-rerun", wouldRerun: false, why: "not re-run", job: "test", line: null, lines: [], rerunMinutes: 4, ...over };
@@ -26,6 +26,8 @@ test("no suggestion says why; a list longer than the limit is counted", () => {
   const text = renderBacktest(header, s, { maxRuns: 2 }).join("\n");
   expect(text).toContain("... and 3 more (--json lists them all)");
   expect(text).toContain("Suggested rules: none (no missed flakes).");
+  expect(text).not.toContain("gone before");
+  expect(renderBacktest({ ...header, vanished: [7, 8] }, s).join("\n")).toContain("gone before they were read:        2 (deleted since listed: left out)");
 });
 
 test("text from GitHub cannot drive the terminal", () => {
