@@ -148,11 +148,11 @@ export async function backtest(a: BacktestArgs, env: NodeJS.ProcessEnv, print: O
     }
     progress.done();
     const summary = summarise(replayed);
-    const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
     const header: BacktestHeader = {
       repo: `${a.owner}/${a.repo}`,
-      from: day(from),
-      to: day(to),
+      from: stamp(from),
+      to: stamp(to),
       days: a.days,
       config: `${source}${loaded.config.auto.enabled ? "" : " (auto.enabled is off there; replayed as if on)"}`,
       workflow: a.workflow,
