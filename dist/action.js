@@ -58270,6 +58270,16 @@ function gitHubClient(octokit, owner, repo) {
       const { data } = await octokit.rest.actions.listWorkflowRuns({ ...base, workflow_id: workflowId, created: `>=${sinceDate}`, per_page: 1 });
       return data.total_count;
     },
+    async *completedRunPages(created) {
+      for await (const page of octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, { ...base, created, status: "completed", per_page: 100 })) {
+        const totalCount = page.data.total_count ?? page.data.length;
+        yield { totalCount, runs: page.data.map((r) => runFacts(r, fullName)) };
+      }
+    },
+    async listAttemptJobs(runId, attempt) {
+      const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, { ...base, run_id: runId, attempt_number: attempt, per_page: 100 });
+      return jobs.map(jobFacts);
+    },
     async createCheckRun(check) {
       const { data } = await octokit.rest.checks.create({ ...checkParams(check), head_sha: check.headSha });
       return data.id;

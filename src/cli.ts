@@ -5,13 +5,16 @@
  *   (`file:line: key: message`), rules that can never match included. Exit 0 when all are valid, 1
  *   when not. A repo's `.github/rerun.yml` and an org's `.github` repo file check the same way.
  * - `rerun-bot explain <run URL | owner/repo run-id>`: what the bot would decide for a run, and why.
+ * - `rerun-bot backtest <owner/repo> [--days N] [--config FILE] [--workflow NAME] [--json]`: the bot's
+ *   decision replayed over the repo's failed runs, against what people's re-runs showed.
  */
 import { readFileSync } from "node:fs";
 import { checkConfigText } from "./config/check.js";
 import { CONFIG_PATH } from "./config/load.js";
 import { explain, EXPLAIN_USAGE, parseTarget } from "./explain.js";
+import { backtest, BACKTEST_USAGE, parseBacktestArgs } from "./backtest.js";
 
-const USAGE = `usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})\n       ${EXPLAIN_USAGE.replace(/^usage: /, "")}`;
+const USAGE = [`usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})`, EXPLAIN_USAGE, BACKTEST_USAGE].map((u, i) => (i === 0 ? u : `       ${u.replace(/^usage: /, "")}`)).join("\n");
 
 function check(paths: string[]): number {
   let failed = 0;
@@ -44,6 +47,14 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     return explain(target, process.env);
+  }
+  if (command === "backtest") {
+    const args = parseBacktestArgs(rest);
+    if ("error" in args) {
+      console.error(`rerun-bot backtest: ${args.error}\n${BACKTEST_USAGE}`);
+      return 1;
+    }
+    return backtest(args, process.env);
   }
   console.error(USAGE);
   return command === "help" || command === "--help" ? 0 : 1;

@@ -87,6 +87,13 @@ export interface GitHubClient {
   updateIssue(issueNumber: number, body: string): Promise<true | null>;
   /** Runs of a workflow created since the date (GitHub's total_count; one call). */
   countRuns(workflowId: number, sinceDate: string): Promise<number>;
+  /**
+   * Completed runs created in a range (GitHub's `created` syntax, e.g. `A..B`), page by page of 100,
+   * each with GitHub's total_count (a query returns at most 1,000 runs: the caller splits the range).
+   */
+  completedRunPages(created: string): AsyncIterable<{ totalCount: number; runs: RunFacts[] }>;
+  /** Jobs of one attempt of a run (each attempt keeps its own jobs). */
+  listAttemptJobs(runId: number, attempt: number): Promise<JobFacts[]>;
   createCheckRun(check: CheckRunWrite): Promise<number>;
   updateCheckRun(checkRunId: number, check: CheckRunWrite): Promise<void>;
 }
@@ -267,6 +274,17 @@ export function gitHubClient(octokit: Octokit, owner: string, repo: string): Git
     async countRuns(workflowId, sinceDate) {
       const { data } = await octokit.rest.actions.listWorkflowRuns({ ...base, workflow_id: workflowId, created: `>=${sinceDate}`, per_page: 1 });
       return data.total_count;
+    },
+    async *completedRunPages(created) {
+      for await (const page of octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, { ...base, created, status: "completed", per_page: 100 })) {
+        // The paginate plugin lifts the list out of `workflow_runs` and keeps `total_count` beside it.
+        const totalCount = (page.data as unknown as { total_count?: number }).total_count ?? page.data.length;
+        yield { totalCount, runs: page.data.map((r) => runFacts(r, fullName)) };
+      }
+    },
+    async listAttemptJobs(runId, attempt) {
+      const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRunAttempt, { ...base, run_id: runId, attempt_number: attempt, per_page: 100 });
+      return jobs.map(jobFacts);
     },
     async createCheckRun(check) {
       const { data } = await octokit.rest.checks.create({ ...checkParams(check), head_sha: check.headSha });

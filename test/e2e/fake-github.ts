@@ -78,6 +78,21 @@ interface Injected {
   answerDelayMs?: number;
 }
 
+/** GitHub's `created` qualifier: `A..B`, `>=A`, `>A`, `<=A`, `<A` or `A`; a date alone means its whole day (UTC). */
+export function inCreated(q: string | null, at: string): boolean {
+  if (!q) return true;
+  const t = Date.parse(at);
+  const bound = (s: string, end: boolean) =>
+    s === "*" ? (end ? Infinity : -Infinity) : /^\d{4}-\d\d-\d\d$/.test(s) ? Date.parse(`${s}T00:00:00Z`) + (end ? 86_399_999 : 0) : Date.parse(s);
+  let m: RegExpExecArray | null;
+  if ((m = /^(.+)\.\.(.+)$/.exec(q))) return t >= bound(m[1], false) && t <= bound(m[2], true);
+  if ((m = /^>=(.+)$/.exec(q))) return t >= bound(m[1], false);
+  if ((m = /^>(.+)$/.exec(q))) return t > bound(m[1], true);
+  if ((m = /^<=(.+)$/.exec(q))) return t <= bound(m[1], true);
+  if ((m = /^<(.+)$/.exec(q))) return t < bound(m[1], false);
+  return t >= bound(q, false) && t <= bound(q, true);
+}
+
 function githubRoutes(): { method: string; re: RegExp }[] {
   const octokit = new ProbotOctokit() as unknown as { rest: Record<string, Record<string, { endpoint?: { DEFAULTS: { method: string; url: string } } }>> };
   const routes: { method: string; re: RegExp }[] = [];
@@ -215,14 +230,24 @@ export class FakeGitHub {
     return t;
   }
 
-  /** GitHub's page-based pagination: per_page (max 100), page, and a Link header to the next and last pages. */
-  #page(res: ServerResponse, path: string, query: URLSearchParams, key: string, items: Json[]) {
+  /**
+   * GitHub's page-based pagination: per_page (max 100), page, and a Link header to the next and last
+   * pages that keeps the query's other parameters. `cap`: the most results GitHub lists for one query
+   * (runs: 1,000), while total_count still counts them all.
+   */
+  #page(res: ServerResponse, path: string, query: URLSearchParams, key: string, items: Json[], cap = Infinity) {
     const perPage = Math.min(Math.max(Number(query.get("per_page") ?? 30) || 30, 1), 100);
     const page = Math.max(Number(query.get("page") ?? 1) || 1, 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (n: number) => `<http://127.0.0.1:${this.port}/api/v3${path}?per_page=${perPage}&page=${n}>`;
+    const listed = items.slice(0, cap);
+    const last = Math.max(1, Math.ceil(listed.length / perPage));
+    const link = (n: number) => {
+      const q = new URLSearchParams(query);
+      q.set("per_page", String(perPage));
+      q.set("page", String(n));
+      return `<http://127.0.0.1:${this.port}/api/v3${path}?${q}>`;
+    };
     const links = page < last ? [`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`] : [];
-    return this.#send(res, 200, { total_count: items.length, [key]: items.slice((page - 1) * perPage, page * perPage) }, links.length ? { link: links.join(", ") } : {});
+    return this.#send(res, 200, { total_count: items.length, [key]: listed.slice((page - 1) * perPage, page * perPage) }, links.length ? { link: links.join(", ") } : {});
   }
 
   /** The OAuth web flow's two endpoints, on the host's root as on GitHub (and GHES). */
@@ -401,6 +426,7 @@ export class FakeGitHub {
     }
     m = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/.*)$/);
     if (!m) return this.#send(res, 404, { message: "Not Found" });
+    const m0 = m;
     const repo = this.repos.get(`${m[1]}/${m[2]}`);
     const rest = m[3];
     if (!repo) return this.#send(res, 404, { message: "Not Found" });
@@ -412,8 +438,20 @@ export class FakeGitHub {
       return this.#send(res, 200, repo.config, { etag });
     }
     if (method === "GET" && rest === "/actions/runs") {
-      const runs = repo.runs.filter((r) => !query.get("head_sha") || r.head_sha === query.get("head_sha"));
-      return this.#send(res, 200, { total_count: runs.length, workflow_runs: runs });
+      // Newest first; `status` takes a status or a conclusion; `created` GitHub's date syntax; at most 1,000 listed.
+      const status = query.get("status");
+      const runs = repo.runs
+        .filter((r) => !query.get("head_sha") || r.head_sha === query.get("head_sha"))
+        .filter((r) => !status || r.status === status || r.conclusion === status)
+        .filter((r) => inCreated(query.get("created"), String(r.created_at)))
+        .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)) || b.id - a.id);
+      return this.#page(res, `/repos/${m0[1]}/${m0[2]}${rest}`, query, "workflow_runs", runs, 1000);
+    }
+    if ((m = rest.match(/^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/)) && method === "GET") {
+      const run = repo.runs.find((r) => r.id === Number(m![1]));
+      if (!run || Number(m[2]) < 1 || Number(m[2]) > run.run_attempt) return this.#send(res, 404, { message: "Not Found" });
+      const jobs = (repo.jobs[run.id] ?? []).filter((j) => (j.run_attempt ?? 1) === Number(m![2]));
+      return this.#page(res, `/repos/${m0[1]}/${m0[2]}${rest}`, query, "jobs", jobs);
     }
     if ((m = rest.match(/^\/actions\/runs\/(\d+)$/)) && method === "GET") {
       const run = repo.runs.find((r) => r.id === Number(m![1]));
