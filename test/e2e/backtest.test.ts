@@ -170,7 +170,7 @@ describe("rerun-bot backtest", () => {
     expect(r.caught[0]).toMatchObject({ job: "test", why: "annotation matches /lost communication with the server/ (runner lost)", line: RUNNER_LOST });
     expect(r.missed.map((x: { run: number }) => x.run).sort()).toEqual([1011, 1012, 1013]);
     expect(r.missed[0]).toMatchObject({ job: "test", line: "npm ERR! code ETIMEDOUT" });
-    expect(r.missed[0].why).toBe('not re-run (real-failure): job "test" looks like a real failure: no evidence matched');
+    expect(r.missed[0].why).toBe('not re-run (real-failure): job "test" is not proven a flake: no evidence matched');
     expect(r.rerunStayedRed.map((x: { run: number }) => x.run)).toEqual([1023]);
     expect(r.botOnlyRerun.map((x: { run: number }) => x.run)).toEqual([1033]);
     // Minutes: the test job of attempt 1, rounded up per job (runner lost 12:10 -> 13, network 3:05 -> 4, real 6).
