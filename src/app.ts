@@ -15,6 +15,7 @@ import { acceptWebhooks } from "./handlers/prefilter.js";
 import type { WorkQueue } from "./queue/work-queue.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
+import type { Parking } from "./github/parking.js";
 
 export interface AppOptions {
   appId?: number | null;
@@ -30,6 +31,8 @@ export interface AppOptions {
   queue?: WorkQueue | null;
   /** When re-runs of infrastructure failures are held for an outage (default: from the environment). */
   hold?: HoldSettings;
+  /** Installations GitHub asked to wait, shared with the app's Octokit class (see main.ts). */
+  parking?: Parking;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
   recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
@@ -117,7 +120,15 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
+    if (queue) {
+      deps.schedule = async (work, delayMs) => {
+        const added = await queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}`, work, { delayMs });
+        if (added.status !== "accepted") app.log.warn({ repo: `${work.owner}/${work.repo}`, run: work.runId, reason: added.reason }, `scheduled re-run ${added.status}`);
+      };
+      // A rate-limited installation (seen by the Octokit class) holds its queued work too.
+      options.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {}));
+      metrics.observeWork(queue);
+    }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
@@ -126,7 +137,6 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     app.on("push", guard("push", handlePush));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
     if (queue) {
-      metrics.observeQueue(() => queue.depth());
       // Last, once every handler is registered: work queued before a restart starts at once.
       // Workers hand each queued webhook to the same handlers, as Probot would in the request.
       queue.start(async (work) => {

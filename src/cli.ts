@@ -5,13 +5,17 @@
  *   (`file:line: key: message`), rules that can never match included. Exit 0 when all are valid, 1
  *   when not. A repo's `.github/rerun.yml` and an org's `.github` repo file check the same way.
  * - `rerun-bot explain <run URL | owner/repo run-id>`: what the bot would decide for a run, and why.
+ * - `rerun-bot queue list | retry <id|all>`: work given up after the retry bound (queue/admin.ts).
  */
 import { readFileSync } from "node:fs";
 import { checkConfigText } from "./config/check.js";
 import { CONFIG_PATH } from "./config/load.js";
 import { explain, EXPLAIN_USAGE, parseTarget } from "./explain.js";
+import { readDotenv } from "./dotenv.js";
+import { createQueue } from "./queue/create.js";
+import { queueCommand, QUEUE_USAGE } from "./queue/admin.js";
 
-const USAGE = `usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})\n       ${EXPLAIN_USAGE.replace(/^usage: /, "")}`;
+const USAGE = `usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})\n       ${EXPLAIN_USAGE.replace(/^usage: /, "")}\n       ${QUEUE_USAGE.replace(/^usage: /, "").replace(" | rerun-bot ", "\n       rerun-bot ")}`;
 
 function check(paths: string[]): number {
   let failed = 0;
@@ -44,6 +48,16 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     return explain(target, process.env);
+  }
+  if (command === "queue") {
+    // The queue the server uses: BullMQ with REDIS_URL, else the files under DATA_DIR.
+    const env = { ...process.env, ...readDotenv() };
+    const queue = (await createQueue({ ...env, WORK_QUEUE: env.REDIS_URL ? "redis" : "file" }))!;
+    try {
+      return await queueCommand(rest, queue, console.log, console.error);
+    } finally {
+      await queue.stop(0);
+    }
   }
   console.error(USAGE);
   return command === "help" || command === "--help" ? 0 : 1;

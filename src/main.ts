@@ -10,6 +10,7 @@ import { rerunBot } from "./app.js";
 import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
+import { Parking } from "./github/parking.js";
 import { createQueue } from "./queue/create.js";
 import { recoverySettings } from "./handlers/recovery.js";
 import { FileLedger } from "./state/ledger.js";
@@ -23,15 +24,17 @@ async function main(): Promise<void> {
   }
   // The composition root: one Metrics and one ETag cache for this app, shared by its Octokit class.
   const metrics = new Metrics();
-  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall });
   // The environment as Probot will see it (it applies .env over the environment), so a REDIS_URL or
   // DATA_DIR in .env picks the queue and the ledger too, not only the store.
   const env = { ...process.env, ...readDotenv() };
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
   const queue = await createQueue(env);
+  // With a queue, a rate-limited installation is parked: its calls wait for GitHub's time in the queue.
+  const parking = queue ? new Parking() : undefined;
+  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall, parking });
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
   const ledger = env.REDIS_URL ? undefined : new FileLedger(env.DATA_DIR || "data");
-  const server = await run(rerunBot({ metrics, queue, ledger, recovery: recoverySettings(env) }), { Octokit } as never);
+  const server = await run(rerunBot({ metrics, queue, ledger, parking, recovery: recoverySettings(env) }), { Octokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

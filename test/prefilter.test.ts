@@ -1,3 +1,4 @@
+import { recordingQueue } from "./helpers/queue.js";
 import { acceptWebhooks, mayNeedAction } from "../src/handlers/prefilter.js";
 import type { Work, WorkQueue } from "../src/queue/work-queue.js";
 import { buttonEvent, commentEvent, workflowRunEvent } from "./helpers/events.js";
@@ -58,7 +59,7 @@ describe("acceptWebhooks", () => {
   }
   const queue = () => {
     const added: [string, Work][] = [];
-    const q: WorkQueue = { add: async (key, work) => void added.push([key, work]), start: () => {}, stop: async () => {}, depth: async () => added.length };
+    const q = recordingQueue((key, work) => void added.push([key, work]));
     return { q, added };
   };
   const deliver = (w: { verifyAndReceive: (e: never) => Promise<void> }, name: string, payload: unknown) =>
