@@ -12,7 +12,8 @@ import { recoverDeliveries } from "./handlers/recovery.js";
 import { runScheduledRerun } from "./handlers/scheduled-rerun.js";
 import { holdSettings, type HoldSettings } from "./policy/pacing.js";
 import { acceptWebhooks } from "./handlers/prefilter.js";
-import type { WorkQueue } from "./queue/work-queue.js";
+import { priorityOf, type WorkQueue } from "./queue/work-queue.js";
+import { personWaiting } from "./github/write-gate.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
 import type { Parking } from "./github/parking.js";
@@ -139,10 +140,13 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     if (queue) {
       // Last, once every handler is registered: work queued before a restart starts at once.
       // Workers hand each queued webhook to the same handlers, as Probot would in the request.
-      queue.start(async (work) => {
-        if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
-        else await runScheduledRerun((await app.auth(work.installationId)) as never, deps, work);
-      });
+      queue.start((work) =>
+        // A person's command: its writes go first at the installation's write gate.
+        personWaiting.run(priorityOf(work) === "command", async () => {
+          if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
+          else await runScheduledRerun((await app.auth(work.installationId)) as never, deps, work);
+        }),
+      );
     }
     if (options.recovery) {
       const { intervalMs, lookbackMs } = options.recovery;

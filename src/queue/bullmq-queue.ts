@@ -9,7 +9,9 @@
  * installation's backlog never takes every worker; BullMQ priorities order commands before
  * automatic work within an installation; each installation queue's rate limiter bounds how fast its
  * jobs start, and parking is that limiter's key set until GitHub's time (`Queue.rateLimit`): no
- * worker of any instance starts the installation's work before then. A process's workers share
+ * worker of any instance starts the installation's work before then. Commands (a person waits) go
+ * to one queue of their own (`work-commands`), so they never wait behind an installation's backlog;
+ * one of a parked installation is delayed until the park lifts. A process's workers share
  * `WORK_CONCURRENCY` slots (slots.ts). Installations with work are listed in a sorted set
  * (`rerun-bot:queues`, by last add), which every instance polls to start workers for them.
  */
@@ -48,8 +50,10 @@ const REGISTRY_RETENTION_MS = 30 * 86_400_000;
 /** Given-up jobs kept this long (and at most this many per installation), for `queue list/retry`. */
 const FAILED_RETENTION = { age: 14 * 86_400, count: 5_000 };
 const LEGACY = -1;
+/** Commands of every installation: few, and a person waits for each, so not behind any backlog. */
+const COMMANDS = -2;
 
-export const queueName = (installationId: number) => (installationId === LEGACY ? QUEUE_NAME : `work-i${installationId}`);
+export const queueName = (id: number) => (id === LEGACY ? QUEUE_NAME : id === COMMANDS ? "work-commands" : `work-i${id}`);
 
 export interface BullQueueOptions {
   url: string;
@@ -125,8 +129,8 @@ export class BullQueue implements WorkQueue {
   async add(key: string, work: Work, options: AddOptions = {}): Promise<AddResult> {
     const installationId = installationOf(work);
     const priority = priorityOf(work, options.priority);
-    const queue = this.#queue(installationId);
-    const counts = await queue.getJobCounts("wait", "prioritized", "delayed", "active");
+    const queue = this.#queue(priority === "command" ? COMMANDS : installationId);
+    const counts = await this.#queue(installationId).getJobCounts("wait", "prioritized", "delayed", "active");
     if (overBacklog(priority, Object.values(counts).reduce((a, b) => a + b, 0), this.#limits.backlog)) {
       return refusedForBacklog(work, this.#limits.backlog);
     }
@@ -142,6 +146,7 @@ export class BullQueue implements WorkQueue {
       // Kept once given up, for `rerun-bot queue list / retry`.
       removeOnFail: FAILED_RETENTION,
     });
+    if (priority === "command") return { status: "accepted" };
     await this.#producer.zadd(REGISTRY_KEY, Date.now(), String(installationId));
     if (this.#handler && !this.#stopping) this.#open(installationId);
     return { status: "accepted" };
@@ -162,6 +167,7 @@ export class BullQueue implements WorkQueue {
     // waits is replaced.
     every(WATCHDOG_MS, () => this.#check());
     void this.#discover().catch(() => {});
+    this.#open(COMMANDS);
     void this.#queue(LEGACY)
       .getJobCounts("wait", "prioritized", "delayed", "active")
       .then((c) => Object.values(c).some((n) => n > 0) && this.#open(LEGACY))
@@ -199,9 +205,9 @@ export class BullQueue implements WorkQueue {
       // The shared client for commands; BullMQ opens a blocking connection of its own per worker.
       connection: this.#connection as unknown as ConnectionOptions,
       prefix: QUEUE_PREFIX,
-      concurrency: this.#limits.perInstallation,
+      concurrency: installationId === COMMANDS ? this.#concurrency : this.#limits.perInstallation,
       // Needed for parking too: Queue.rateLimit holds a queue only when its workers have a limiter.
-      limiter: { max: this.#startsPerSecond, duration: 1_000 },
+      limiter: { max: installationId === COMMANDS ? 50 : this.#startsPerSecond, duration: 1_000 },
       lockDuration: 30_000,
       // A job whose worker lost Redis mid-job is taken again, more than once if need be.
       maxStalledCount: 5,
@@ -218,27 +224,26 @@ export class BullQueue implements WorkQueue {
     return worker;
   }
 
-  async #process(installationId: number, job: Job, token?: string): Promise<void> {
+  async #process(queueId: number, job: Job, token?: string): Promise<void> {
     const data = job.data as JobData;
     const work = workOf(data);
+    const installationId = queueId === COMMANDS ? installationOf(work) : queueId;
     const rank = Math.max((job.priority || 2) - 1, 0); // the rank it was added with (PRIORITY_RANK + 1)
     await this.#slots.acquire(rank);
-    const running = this.#workers.get(installationId);
+    const running = this.#workers.get(queueId);
     if (running) running.active++;
     try {
-      const until = this.#parkedUntil.get(installationId) ?? 0;
-      if (until > Date.now()) {
-        // Parked while this job waited for a slot: back to its queue, which is held until then.
-        await this.#queue(installationId).rateLimit(until - Date.now());
-        throw Worker.RateLimitError();
-      }
+      // Parked while this job waited for a slot, or (a command) parked by any instance.
+      const ttl = queueId === COMMANDS ? await this.#queue(installationId).getRateLimitTtl(this.#startsPerSecond) : 0;
+      const until = Math.max(this.#parkedUntil.get(installationId) ?? 0, ttl > 1_000 ? Date.now() + ttl : 0);
+      if (until > Date.now()) await this.#holdUntil(queueId, job, until, token);
       if (job.attemptsMade === 0 && job.attemptsStarted <= 1) {
         this.#observer?.waited(installationId, Math.max(0, Date.now() - job.timestamp - (job.opts.delay ?? 0)) / 1000);
       }
       await this.#handler!(work);
     } catch (err) {
-      if ((err as Error)?.message === Worker.RateLimitError().message) throw err;
-      await this.#failed(installationId, job, data, err, token);
+      if ((err as Error)?.message === Worker.RateLimitError().message || err instanceof DelayedError) throw err;
+      await this.#failed(queueId, installationId, job, data, err, token);
     } finally {
       if (running) running.active--;
       this.#slots.release();
@@ -246,7 +251,17 @@ export class BullQueue implements WorkQueue {
   }
 
   /** Decides what a failure means: wait without counting (RetryAt, parked), retry, or give up. */
-  async #failed(installationId: number, job: Job, data: JobData, err: unknown, token?: string): Promise<never> {
+  /** Back to its queue until `until`: an installation's queue is held (every job), a command delayed. */
+  async #holdUntil(queueId: number, job: Job, until: number, token?: string): Promise<never> {
+    if (queueId === COMMANDS) {
+      await job.moveToDelayed(until, token);
+      throw new DelayedError();
+    }
+    await this.#queue(queueId).rateLimit(until - Date.now());
+    throw Worker.RateLimitError();
+  }
+
+  async #failed(queueId: number, installationId: number, job: Job, data: JobData, err: unknown, token?: string): Promise<never> {
     const now = Date.now();
     const firstFailedAt = data.firstFailedAt ?? now;
     if (data.firstFailedAt === undefined) await job.updateData({ ...data, firstFailedAt }).catch(() => {});
@@ -258,10 +273,7 @@ export class BullQueue implements WorkQueue {
       throw new UnrecoverableError(message);
     }
     const parked = this.#parkedUntil.get(installationId) ?? 0;
-    if (parked > now) {
-      await this.#queue(installationId).rateLimit(parked - now);
-      throw Worker.RateLimitError();
-    }
+    if (parked > now) await this.#holdUntil(queueId, job, parked, token);
     const at = retryAtOf(err)?.at;
     if (at !== undefined && at > now) {
       await job.moveToDelayed(at, token);
@@ -282,6 +294,7 @@ export class BullQueue implements WorkQueue {
     const now = Date.now();
     const out = new Map<number, number>();
     for (const id of this.#workers.keys()) {
+      if (id < 0) continue;
       const ttl = await this.#queue(id).getRateLimitTtl(this.#startsPerSecond).catch(() => 0);
       // The limiter's own pacing (under a second) is not a park.
       if (ttl > 1_000) out.set(id, now + ttl);
@@ -305,7 +318,7 @@ export class BullQueue implements WorkQueue {
       const queue = this.#queue(id);
       const counts = await queue.getJobCounts("wait", "prioritized", "delayed", "active");
       if (Object.values(counts).every((n) => n === 0)) {
-        if (now - running.lastActivity < IDLE_CLOSE_MS) continue;
+        if (id === COMMANDS || now - running.lastActivity < IDLE_CLOSE_MS) continue;
         // Nothing left here: closed until the registry says it has work again.
         this.#idleAt.set(id, Number((await this.#producer.zscore(REGISTRY_KEY, String(id))) ?? 0));
         this.#workers.delete(id);
@@ -334,7 +347,7 @@ export class BullQueue implements WorkQueue {
   /** Installations listed in the registry (and the first version's queue). */
   async #known(): Promise<number[]> {
     const ids = (await this.#producer.zrange(REGISTRY_KEY, 0, -1)).map(Number).filter((n) => Number.isSafeInteger(n));
-    return [LEGACY, ...ids];
+    return [LEGACY, COMMANDS, ...ids];
   }
 
   async backlog(): Promise<Map<number, number>> {

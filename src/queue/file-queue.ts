@@ -162,17 +162,21 @@ export class FileQueue implements WorkQueue {
     this.#pump();
   }
 
-  /** How many of an installation's jobs may be in flight now (0 while parked, 1 while probing). */
+  /** How many more of an installation's jobs may start now (0 while parked, 1 while probing). */
   #room(installation: number, now: number): number {
-    const until = this.#parkedUntil.get(installation);
-    if (until !== undefined && until > now) return 0;
+    if (this.#isParked(installation, now)) return 0;
     const cap = this.#probing.has(installation) ? 1 : this.#limits.perInstallation;
     return cap - (this.#inFlight.get(installation) ?? 0);
   }
 
+  #isParked(installation: number, now: number): boolean {
+    return (this.#parkedUntil.get(installation) ?? 0) > now;
+  }
+
   /**
-   * The next job: the highest class among due jobs whose installation has room; within it the
-   * installation with the fewest jobs in flight, then the one served least recently; its oldest job.
+   * The next job: the highest class among due jobs whose installation has room (a command needs
+   * only that its installation is not parked: a person waits for it); within it the installation
+   * with the fewest jobs in flight, then the one served least recently; its oldest job.
    */
   #next(now: number): Stored | null {
     let best: Stored | null = null;
@@ -182,8 +186,9 @@ export class FileQueue implements WorkQueue {
       if (job.runAt > now || this.#running.has(job.key)) continue;
       const inst = installationOf(job.work);
       if (!room.has(inst)) room.set(inst, this.#room(inst, now));
-      if (room.get(inst)! <= 0) continue;
-      const score = [job.rank ?? 1, this.#inFlight.get(inst) ?? 0, this.#served.get(inst) ?? -1, job.seq ?? 0];
+      const rank = job.rank ?? 1;
+      if (room.get(inst)! <= 0 && (rank !== 0 || this.#isParked(inst, now))) continue;
+      const score = [rank, this.#inFlight.get(inst) ?? 0, this.#served.get(inst) ?? -1, job.seq ?? 0];
       if (!best || before(score, bestScore)) {
         best = job;
         bestScore = score;
