@@ -98,10 +98,7 @@ export class Metrics {
     help: "Installations parked now because GitHub answered with a rate limit (their work waits until the time GitHub gave).",
     registers: [this.registry],
     collect: async () => {
-      const parked = (await this.#queue?.parked().catch(() => null)) ?? new Map();
-      this.parkedInstallations.set(parked.size);
-      this.parkedUntil.reset();
-      for (const [id, until] of parked) this.parkedUntil.set({ installation: String(id) }, Math.round(until / 1000));
+      this.parkedInstallations.set(((await this.#queue?.parked().catch(() => null)) ?? new Map()).size);
     },
   });
   readonly parkedUntil = new Gauge({
@@ -109,6 +106,10 @@ export class Metrics {
     help: "When each parked installation may call GitHub again (Unix time), by installation id.",
     labelNames: ["installation"] as const,
     registers: [this.registry],
+    collect: async () => {
+      this.parkedUntil.reset();
+      for (const [id, until] of (await this.#queue?.parked().catch(() => null)) ?? []) this.parkedUntil.set({ installation: String(id) }, Math.round(until / 1000));
+    },
   });
   readonly givenUp = new Counter({
     name: "rerunbot_work_given_up_total",

@@ -102,6 +102,7 @@ export class BullQueue implements WorkQueue {
   #observer: QueueObserver | null = null;
   #timers: NodeJS.Timeout[] = [];
   #stopping = false;
+  #connectedOnce = false;
 
   constructor(options: BullQueueOptions) {
     this.#url = options.url;
@@ -114,6 +115,16 @@ export class BullQueue implements WorkQueue {
     // The producer fails fast while Redis is down, so the webhook is not held open.
     this.#producer = new Redis(this.#url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
     this.#producer.on("error", () => {}); // reported by the store's logger and /health
+  }
+
+  /** Waits (2 s at most) for the producer's first connection; a Redis that is down fails fast after. */
+  async #ready(): Promise<void> {
+    if (this.#producer.status === "ready" || this.#connectedOnce) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 2_000);
+      this.#producer.once("ready", () => (clearTimeout(t), resolve()));
+    });
+    this.#connectedOnce = true;
   }
 
   #queue(installationId: number): Queue {
@@ -129,6 +140,7 @@ export class BullQueue implements WorkQueue {
   async add(key: string, work: Work, options: AddOptions = {}): Promise<AddResult> {
     const installationId = installationOf(work);
     const priority = priorityOf(work, options.priority);
+    await this.#ready();
     const queue = this.#queue(priority === "command" ? COMMANDS : installationId);
     const counts = await this.#queue(installationId).getJobCounts("wait", "prioritized", "delayed", "active");
     if (overBacklog(priority, Object.values(counts).reduce((a, b) => a + b, 0), this.#limits.backlog)) {
@@ -346,6 +358,7 @@ export class BullQueue implements WorkQueue {
 
   /** Installations listed in the registry (and the first version's queue). */
   async #known(): Promise<number[]> {
+    await this.#ready();
     const ids = (await this.#producer.zrange(REGISTRY_KEY, 0, -1)).map(Number).filter((n) => Number.isSafeInteger(n));
     return [LEGACY, COMMANDS, ...ids];
   }
