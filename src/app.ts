@@ -17,6 +17,8 @@ import { personWaiting } from "./github/write-gate.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { Metrics } from "./metrics.js";
 import type { Parking } from "./github/parking.js";
+import type { SharedThrottling } from "./github/throttling.js";
+import { RedisMarker } from "./state/redis-marker.js";
 
 export interface AppOptions {
   appId?: number | null;
@@ -34,6 +36,8 @@ export interface AppOptions {
   hold?: HoldSettings;
   /** Installations GitHub asked to wait, shared with the app's Octokit class (see main.ts). */
   parking?: Parking;
+  /** Probot's throttling on Redis, rebuilt when Redis lost its data (shared with the Octokit class). */
+  throttling?: SharedThrottling;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
   recovery?: { intervalMs: number; lookbackMs: number } | null;
 }
@@ -147,6 +151,30 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
           else await runScheduledRerun((await app.auth(work.installationId)) as never, deps, work);
         }),
       );
+    }
+    if (redis) {
+      // A Redis that lost its data: noticed from its marker within a second, rebuilt, replayed.
+      const marker = new RedisMarker(redis.client);
+      const lookbackMs = options.recovery?.lookbackMs ?? 6 * 3_600_000;
+      const check = async () => {
+        const lost = await redis
+          .ready()
+          .then(() => marker.check())
+          .catch(() => null);
+        if (!lost) return;
+        const limiters = await options.throttling?.rebuild();
+        app.log.error({ since: new Date(lost.since).toISOString(), limiters }, "Redis lost its data: throttling and queue workers rebuilt; replaying deliveries since then");
+        await queue?.afterDataLoss?.();
+        if (!lost.replay || !options.recovery) return;
+        const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs, lost.since).catch((err) => {
+          app.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not replay deliveries after Redis lost its data");
+          return 0;
+        });
+        app.log.warn({ asked }, "asked GitHub to redeliver what Redis lost");
+        metrics.redeliveries.inc(asked);
+      };
+      await check(); // the marker is read before the first webhook is taken
+      setInterval(() => void check(), 1_000).unref();
     }
     if (options.recovery) {
       const { intervalMs, lookbackMs } = options.recovery;

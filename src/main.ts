@@ -11,6 +11,7 @@ import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
 import { Parking } from "./github/parking.js";
+import { SharedThrottling } from "./github/throttling.js";
 import { createQueue } from "./queue/create.js";
 import { recoverySettings } from "./handlers/recovery.js";
 import { FileLedger } from "./state/ledger.js";
@@ -31,10 +32,11 @@ async function main(): Promise<void> {
   const queue = await createQueue(env);
   // With a queue, a rate-limited installation is parked: its calls wait for GitHub's time in the queue.
   const parking = queue ? new Parking() : undefined;
-  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall, parking });
+  const throttling = new SharedThrottling();
+  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall, parking, throttling });
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
   const ledger = env.REDIS_URL ? undefined : new FileLedger(env.DATA_DIR || "data");
-  const server = await run(rerunBot({ metrics, queue, ledger, parking, recovery: recoverySettings(env) }), { Octokit } as never);
+  const server = await run(rerunBot({ metrics, queue, ledger, parking, throttling, recovery: recoverySettings(env) }), { Octokit } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -4,6 +4,7 @@ import { ConditionalCache, conditionalContents } from "./conditional.js";
 import { WriteGate, writePriority } from "./write-gate.js";
 import { limitedUntil, type Parking } from "./parking.js";
 import { RetryAt } from "../queue/work-queue.js";
+import type { SharedThrottling } from "./throttling.js";
 
 type Options = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
 type RetryInfo = { request: { retryCount: number }; method: string; url: string };
@@ -64,6 +65,8 @@ export interface OctokitState {
   writes?: WriteGate;
   /** Installations GitHub asked to wait: their calls are held, not sent (with a queue to retry them). */
   parking?: Parking;
+  /** With Redis, Probot's throttling groups, made here so that they can be rebuilt (throttling.ts). */
+  throttling?: SharedThrottling;
 }
 
 /**
@@ -84,6 +87,7 @@ export function rerunOctokit(state: OctokitState = { contents: new ConditionalCa
         ...options,
         throttle: {
           ...throttle,
+          ...state.throttling?.groups(throttle as never),
           // GitHub's limits are per installation; Probot leaves every installation on one limiter
           // ("no-id"), so one installation's queued writes delayed every other's.
           ...(typeof installationId === "number" ? { id: `installation-${installationId}` } : {}),

@@ -322,6 +322,18 @@ export class BullQueue implements WorkQueue {
     this.#observer = observer;
   }
 
+  /** Redis lost its data: every worker gets a new blocking connection; closed ones may reopen. */
+  async afterDataLoss(): Promise<void> {
+    this.#idleAt.clear();
+    this.#parkedUntil.clear();
+    for (const [id, running] of this.#workers) {
+      const old = running.worker;
+      running.worker = this.#newWorker(id);
+      running.lastActivity = Date.now();
+      void old.close(true).catch(() => {});
+    }
+  }
+
   async #check(): Promise<void> {
     if (this.#stopping) return;
     const now = Date.now();

@@ -111,6 +111,8 @@ export interface WorkQueue {
   failed(): Promise<FailedWork[]>;
   /** Puts given-up work back on the queue (one id, or "all"); returns how many. */
   retryFailed(id: string | "all"): Promise<number>;
+  /** Redis lost its data: start again what was built on it (BullMQ's workers). */
+  afterDataLoss?(): Promise<void>;
 }
 
 /**
