@@ -166,12 +166,20 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
         app.log.error({ since: new Date(lost.since).toISOString(), limiters }, "Redis lost its data: throttling and queue workers rebuilt; replaying deliveries since then");
         await queue?.afterDataLoss?.();
         if (!lost.replay || !options.recovery) return;
-        const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs, lost.since).catch((err) => {
-          app.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not replay deliveries after Redis lost its data");
-          return 0;
-        });
-        app.log.warn({ asked }, "asked GitHub to redeliver what Redis lost");
-        metrics.redeliveries.inc(asked);
+        // A round of the periodic recovery may hold the lease: wait for it (it lasts 2 minutes at most).
+        for (let tries = 0; tries < 70; tries++) {
+          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs, lost.since).catch((err) => {
+            app.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not replay deliveries after Redis lost its data");
+            return 0;
+          });
+          if (asked === null) {
+            await new Promise((r) => setTimeout(r, 2_000));
+            continue;
+          }
+          app.log.warn({ asked }, "asked GitHub to redeliver what Redis lost");
+          metrics.redeliveries.inc(asked);
+          return;
+        }
       };
       await check(); // the marker is read before the first webhook is taken
       setInterval(() => void check(), 1_000).unref();
@@ -180,7 +188,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       const { intervalMs, lookbackMs } = options.recovery;
       const round = async () => {
         try {
-          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs);
+          const asked = (await recoverDeliveries(await app.auth(), deps, lookbackMs)) ?? 0;
           if (asked > 0) app.log.info({ asked }, "asked GitHub to redeliver missed webhooks");
           metrics.redeliveries.inc(asked);
         } catch (err) {

@@ -2,11 +2,18 @@
  * Probot's write throttling, shared between instances through Redis (Bottleneck groups, one per
  * kind of call, as @octokit/plugin-throttling builds them), made here so that they can be rebuilt.
  * A Redis that lost its data (a restart without persistence, a failover to an empty replica) leaves
- * every limiter without its settings key: each call then fails with `ERR SETTINGS_KEY_NOT_FOUND`
- * (Bottleneck's own re-init looks for the message without Redis 7's `ERR ` prefix) until the
- * limiter is dropped. `rebuild` drops them all; the next call of each installation makes a new one.
+ * every limiter without its settings key: each call then fails with `ERR SETTINGS_KEY_NOT_FOUND`,
+ * and calls already waiting in a limiter never settle. Bottleneck would re-initialise on that error,
+ * but it looks for the message without Redis 7's `ERR ` prefix. `rebuild` does what it would have:
+ * runs each limiter's `init` and `register_client` scripts again (Bottleneck 2.19's datastore, which
+ * Probot pins), so waiting calls go on and new ones work.
  */
-type Group = { key(k: string): unknown; keys(): string[]; deleteKey(k: string): Promise<boolean> };
+interface Store {
+  runScript(name: string, args: unknown[]): Promise<unknown>;
+  prepareInitSettings(clear: boolean): unknown[];
+}
+type Limiter = { _store?: Partial<Store>; queued(): number };
+type Group = { limiters(): { key: string; limiter: Limiter }[] };
 type GroupClass = new (options: Record<string, unknown>) => Group;
 
 /** @octokit/plugin-throttling's groups and their settings (its createGroups). */
@@ -33,13 +40,21 @@ export class SharedThrottling {
     return this.#groups;
   }
 
-  /** Drops every limiter; returns how many there were. */
+  /** Writes every limiter's settings to Redis again; returns how many were rebuilt. */
   async rebuild(): Promise<number> {
     let n = 0;
     for (const group of Object.values(this.#groups ?? {})) {
-      for (const key of group.keys()) {
-        await group.deleteKey(key).catch(() => false);
-        n++;
+      for (const { limiter } of group.limiters()) {
+        const store = limiter._store;
+        if (!store?.runScript || !store.prepareInitSettings) continue; // not on Redis
+        const ok = await store
+          .runScript("init", store.prepareInitSettings(false))
+          .then(() => store.runScript!("register_client", [limiter.queued()]))
+          .then(
+            () => true,
+            () => false,
+          );
+        if (ok) n++;
       }
     }
     return n;

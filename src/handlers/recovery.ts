@@ -20,13 +20,14 @@ export function recoverySettings(env: NodeJS.ProcessEnv): { intervalMs: number; 
 type AppOctokit = Awaited<ReturnType<Probot["auth"]>>;
 
 /**
- * One round. Returns how many deliveries were asked for again. `replaySince`: Redis lost its data,
+ * One round. Returns how many deliveries were asked for again, or null when another round (of this
+ * or another instance) holds the lease. `replaySince`: Redis lost its data,
  * so every delivery the bot acts on since then is asked for again, delivered well or not.
  */
-export async function recoverDeliveries(octokit: AppOctokit, deps: Deps, lookbackMs: number, replaySince?: number): Promise<number> {
+export async function recoverDeliveries(octokit: AppOctokit, deps: Deps, lookbackMs: number, replaySince?: number): Promise<number | null> {
   const now = deps.now().getTime();
   // One instance at a time; the lease outlives a round by far.
-  if (!(await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`))) return 0;
+  if (!(await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`))) return null;
   try {
     const last = Number(await deps.store.get(keys.recoverySince()));
     const since = Math.max(replaySince ?? (last > 0 ? last - 60_000 : 0), now - lookbackMs);
