@@ -377,10 +377,18 @@ export class BullQueue implements WorkQueue {
 
   async backlog(): Promise<Map<number, number>> {
     const out = new Map<number, number>();
+    const states = ["wait", "active", "delayed", "prioritized"] as const;
     for (const id of await this.#known()) {
-      const counts = await this.#queue(id).getJobCounts("wait", "active", "delayed", "prioritized");
-      const n = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (n > 0) out.set(id, n);
+      if (id < 0) {
+        // Commands (and the first version's queue) hold work of every installation: counted by job.
+        for (const job of await this.#queue(id).getJobs([...states], 0, 999)) {
+          const inst = installationOf(workOf(job.data as JobData));
+          out.set(inst, (out.get(inst) ?? 0) + 1);
+        }
+        continue;
+      }
+      const n = Object.values(await this.#queue(id).getJobCounts(...states)).reduce((a, b) => a + b, 0);
+      if (n > 0) out.set(id, (out.get(id) ?? 0) + n);
     }
     return out;
   }
