@@ -19,6 +19,7 @@ import { Metrics } from "./metrics.js";
 import type { Parking } from "./github/parking.js";
 import type { SharedThrottling } from "./github/throttling.js";
 import { RedisMarker } from "./state/redis-marker.js";
+import { watchForDataLoss } from "./handlers/data-loss.js";
 
 export interface AppOptions {
   appId?: number | null;
@@ -154,35 +155,18 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     }
     if (redis) {
       // A Redis that lost its data: noticed from its marker within a second, rebuilt, replayed.
-      const marker = new RedisMarker(redis.client);
       const lookbackMs = options.recovery?.lookbackMs ?? 6 * 3_600_000;
-      const check = async () => {
-        const lost = await redis
-          .ready()
-          .then(() => marker.check())
-          .catch(() => null);
-        if (!lost) return;
-        const limiters = await options.throttling?.rebuild();
-        app.log.error({ since: new Date(lost.since).toISOString(), limiters }, "Redis lost its data: throttling and queue workers rebuilt; replaying deliveries since then");
-        await queue?.afterDataLoss?.();
-        if (!lost.replay || !options.recovery) return;
-        // A round of the periodic recovery may hold the lease: wait for it (it lasts 2 minutes at most).
-        for (let tries = 0; tries < 70; tries++) {
-          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs, lost.since).catch((err) => {
-            app.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not replay deliveries after Redis lost its data");
-            return 0;
-          });
-          if (asked === null) {
-            await new Promise((r) => setTimeout(r, 2_000));
-            continue;
-          }
-          app.log.warn({ asked }, "asked GitHub to redeliver what Redis lost");
-          metrics.redeliveries.inc(asked);
-          return;
-        }
-      };
-      await check(); // the marker is read before the first webhook is taken
-      setInterval(() => void check(), 1_000).unref();
+      await watchForDataLoss({
+        marker: new RedisMarker(redis.client),
+        ready: () => redis.ready(),
+        rebuild: async () => {
+          await queue?.afterDataLoss?.();
+          return options.throttling?.rebuild();
+        },
+        replay: options.recovery ? async (since) => recoverDeliveries(await app.auth(), deps, lookbackMs, since) : undefined,
+        log: app.log,
+        onReplayed: (asked) => metrics.redeliveries.inc(asked),
+      });
     }
     if (options.recovery) {
       const { intervalMs, lookbackMs } = options.recovery;
