@@ -28722,7 +28722,7 @@ var require_summary = __commonJS({
     var { Metric } = require_metric();
     var timeWindowQuantiles = require_timeWindowQuantiles();
     var DEFAULT_COMPRESS_COUNT = 1e3;
-    var Summary = class extends Metric {
+    var Summary2 = class extends Metric {
       constructor(config2) {
         super(config2, {
           percentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
@@ -28893,7 +28893,7 @@ var require_summary = __commonJS({
         value
       };
     }
-    module2.exports = Summary;
+    module2.exports = Summary2;
   }
 });
 
@@ -61001,6 +61001,23 @@ function toRedeliver(deliveries, since) {
   }
   return [...picked.values()].slice(0, MAX_REDELIVERIES);
 }
+var ACTED_ON = {
+  workflow_run: ["completed"],
+  issue_comment: ["created"],
+  check_run: ["requested_action", "rerequested"],
+  push: [null],
+  pull_request: ["opened", "synchronize", "reopened"]
+};
+var MAX_REPLAYS = 1e3;
+function toReplay(deliveries, since) {
+  const picked = /* @__PURE__ */ new Map();
+  for (const d of deliveries) {
+    if (picked.has(d.guid) || !ACTED_ON[d.event]?.includes(d.action)) continue;
+    if (Date.parse(d.deliveredAt) < since) continue;
+    picked.set(d.guid, d);
+  }
+  return [...picked.values()].slice(0, MAX_REPLAYS);
+}
 
 // src/intake/recovery.ts
 function recoverySettings(env) {
@@ -61009,19 +61026,20 @@ function recoverySettings(env) {
   const hours = Math.min(Math.max(Number(env.RECOVERY_LOOKBACK_HOURS ?? 6) || 6, 0.01), 72);
   return { intervalMs: Math.max(minutes, 0.05) * 6e4, lookbackMs: hours * 36e5 };
 }
-async function recoverDeliveries(octokit, deps, lookbackMs) {
+async function recoverDeliveries(octokit, deps, lookbackMs, replaySince) {
   const now = deps.now().getTime();
-  if (!await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`)) return 0;
+  if (!await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`)) return null;
   try {
     const last = Number(await deps.store.get(keys.recoverySince()));
-    const since = Math.max(last > 0 ? last - 6e4 : 0, now - lookbackMs);
+    const since = Math.max(replaySince ?? (last > 0 ? last - 6e4 : 0), now - lookbackMs);
+    const most = replaySince === void 0 ? 10 * MAX_REDELIVERIES : MAX_REPLAYS;
     const deliveries = [];
     for await (const page of octokit.paginate.iterator("GET /app/hook/deliveries", { per_page: 100 })) {
       const list = page.data.map(deliveryFacts);
       deliveries.push(...list);
-      if (list.length === 0 || Date.parse(list[list.length - 1].deliveredAt) < since || deliveries.length >= 10 * MAX_REDELIVERIES) break;
+      if (list.length === 0 || Date.parse(list[list.length - 1].deliveredAt) < since || deliveries.length >= most) break;
     }
-    const picked = toRedeliver(deliveries, since);
+    const picked = replaySince === void 0 ? toRedeliver(deliveries, since) : toReplay(deliveries, since);
     let asked = 0;
     for (const d of picked) {
       try {
@@ -61123,6 +61141,28 @@ function readSettings(env) {
   };
 }
 
+// src/queue/work-queue.ts
+var RetryAt = class extends Error {
+  constructor(at, reason) {
+    super(`retry at ${new Date(at).toISOString()}: ${reason}`);
+    this.at = at;
+    this.reason = reason;
+    this.name = "RetryAt";
+  }
+  at;
+  reason;
+};
+function installationOf(work) {
+  if (work.kind === "rerun") return work.installationId;
+  if (typeof work.installationId === "number") return work.installationId;
+  const id = work.payload?.installation?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
+}
+function priorityOf(work, asked) {
+  if (asked) return asked;
+  return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
+}
+
 // src/intake/prefilter.ts
 function mayNeedAction(name, payload, appId) {
   if (typeof payload !== "object" || payload === null) return false;
@@ -61145,6 +61185,7 @@ function mayNeedAction(name, payload, appId) {
       return false;
   }
 }
+var answered503 = (why) => new AggregateError([Object.assign(new Error(why), { status: 503 })], why);
 function acceptWebhooks(webhooks, appId, options2 = {}) {
   const receive = webhooks.verifyAndReceive.bind(webhooks);
   webhooks.verifyAndReceive = async (event) => {
@@ -61160,15 +61201,112 @@ function acceptWebhooks(webhooks, appId, options2 = {}) {
       const signed = await webhooks.verify(event.payload, event.signature).catch(() => false);
       if (!signed) return receive(event);
       if (!needed) return options2.onSkip?.(event.name);
+      let result;
       try {
-        return await options2.queue.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+        const work = { kind: "webhook", id: event.id, name: event.name, payload };
+        result = await options2.queue.add(`delivery:${event.id}`, { ...work, installationId: installationOf(work) });
       } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        throw new AggregateError([Object.assign(new Error(`the work queue is unavailable: ${why}`), { status: 503 })], why);
+        throw answered503(`the work queue is unavailable: ${err instanceof Error ? err.message : String(err)}`);
       }
+      if (result.status !== "accepted") throw answered503(`deferred: ${result.reason ?? "the work queue is full"}`);
+      return;
     }
     return receive(event);
   };
+}
+
+// src/github/write-gate.ts
+import { AsyncLocalStorage } from "node:async_hooks";
+var personWaiting = new AsyncLocalStorage();
+var RERUN_WRITE = /\/actions\/(?:runs\/(?:\d+|\{run_id\})\/(?:rerun|rerun-failed-jobs)|jobs\/(?:\d+|\{job_id\})\/rerun)$/;
+function writePriority(method, url) {
+  if (personWaiting.getStore()) return -1;
+  return method === "POST" && RERUN_WRITE.test(url.split("?")[0]) ? 0 : 1;
+}
+var WriteGate = class {
+  #busy = /* @__PURE__ */ new Set();
+  #waiting = /* @__PURE__ */ new Map();
+  async run(key, priority, write) {
+    if (this.#busy.has(key)) {
+      await new Promise((go) => {
+        const queue = this.#waiting.get(key) ?? [];
+        const at = queue.findIndex((w) => w.priority > priority);
+        queue.splice(at === -1 ? queue.length : at, 0, { priority, go });
+        this.#waiting.set(key, queue);
+      });
+    } else {
+      this.#busy.add(key);
+    }
+    try {
+      return await write();
+    } finally {
+      const next = this.#waiting.get(key)?.shift();
+      if (next) next.go();
+      else {
+        this.#busy.delete(key);
+        this.#waiting.delete(key);
+      }
+    }
+  }
+  /** Writes waiting, for tests. */
+  waiting(key) {
+    return this.#waiting.get(key)?.length ?? 0;
+  }
+};
+
+// src/state/redis-marker.ts
+import { randomUUID } from "node:crypto";
+var MARKER_KEY = "data-epoch";
+var RedisMarker = class {
+  #client;
+  #now;
+  #seen = null;
+  constructor(client, now = Date.now) {
+    this.#client = client;
+    this.#now = now;
+  }
+  /** Reads the marker (setting it when absent); a loss when the one seen before is gone. */
+  async check() {
+    let value = await this.#client.get(MARKER_KEY);
+    let mine = false;
+    if (value === null) {
+      const fresh = `${this.#now()}:${randomUUID()}`;
+      mine = await this.#client.set(MARKER_KEY, fresh, "NX") === "OK";
+      value = mine ? fresh : await this.#client.get(MARKER_KEY);
+    }
+    const before = this.#seen;
+    this.#seen = value;
+    if (before === null || value === before) return null;
+    return { since: Number(before.split(":")[0]), replay: mine };
+  }
+};
+
+// src/intake/data-loss.ts
+var LEASE_WAIT_MS = 2e3;
+var LEASE_TRIES = 70;
+async function watchForDataLoss(w, everyMs = 1e3) {
+  const check = async () => {
+    const lost = await w.ready().then(() => w.marker.check()).catch(() => null);
+    if (!lost) return;
+    const limiters = await w.rebuild();
+    w.log.error({ since: new Date(lost.since).toISOString(), limiters }, "Redis lost its data: throttling and queue workers rebuilt; replaying deliveries since then");
+    if (!lost.replay || !w.replay) return;
+    for (let tries = 0; tries < LEASE_TRIES; tries++) {
+      const asked = await w.replay(lost.since).catch((err) => {
+        w.log.error({ err: err instanceof Error ? err.message : String(err) }, "could not replay deliveries after Redis lost its data");
+        return 0;
+      });
+      if (asked === null) {
+        await new Promise((r) => setTimeout(r, LEASE_WAIT_MS));
+        continue;
+      }
+      w.log.warn({ asked }, "asked GitHub to redeliver what Redis lost");
+      w.onReplayed?.(asked);
+      return;
+    }
+  };
+  await check();
+  setInterval(() => void check(), everyMs).unref();
 }
 
 // src/state/ledger.ts
@@ -61281,17 +61419,65 @@ var Metrics = class {
     help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",
     registers: [this.registry]
   });
-  #depth = async () => 0;
+  #queue = null;
   queueDepth = new import_prom_client.Gauge({
     name: "rerunbot_queue_depth",
     help: "Accepted work waiting or running (webhooks queued for the workers, delayed re-runs).",
     registers: [this.registry],
     collect: async () => {
-      this.queueDepth.set(await this.#depth().catch(() => -1));
+      this.queueDepth.set(this.#queue ? await this.#queue.depth().catch(() => -1) : 0);
     }
   });
-  observeQueue(depth) {
-    this.#depth = depth;
+  queueBacklog = new import_prom_client.Gauge({
+    name: "rerunbot_queue_backlog",
+    help: "Work waiting or running, by installation id.",
+    labelNames: ["installation"],
+    registers: [this.registry],
+    collect: async () => {
+      this.queueBacklog.reset();
+      for (const [id, n] of await this.#queue?.backlog().catch(() => null) ?? []) this.queueBacklog.set({ installation: String(id) }, n);
+    }
+  });
+  queueWait = new import_prom_client.Summary({
+    name: "rerunbot_queue_wait_seconds",
+    help: "How long work waited in the queue after it was due, by installation id (last 10 minutes).",
+    labelNames: ["installation"],
+    percentiles: [0.5, 0.99],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [this.registry]
+  });
+  parkedInstallations = new import_prom_client.Gauge({
+    name: "rerunbot_parked_installations",
+    help: "Installations parked now because GitHub answered with a rate limit (their work waits until the time GitHub gave).",
+    registers: [this.registry],
+    collect: async () => {
+      this.parkedInstallations.set((await this.#queue?.parked().catch(() => null) ?? /* @__PURE__ */ new Map()).size);
+    }
+  });
+  parkedUntil = new import_prom_client.Gauge({
+    name: "rerunbot_parked_until_seconds",
+    help: "When each parked installation may call GitHub again (Unix time), by installation id.",
+    labelNames: ["installation"],
+    registers: [this.registry],
+    collect: async () => {
+      this.parkedUntil.reset();
+      for (const [id, until] of await this.#queue?.parked().catch(() => null) ?? []) this.parkedUntil.set({ installation: String(id) }, Math.round(until / 1e3));
+    }
+  });
+  givenUp = new import_prom_client.Counter({
+    name: "rerunbot_work_given_up_total",
+    help: "Queued work that failed until the retry bound and was set aside (rerun-bot queue list / retry).",
+    labelNames: ["kind"],
+    registers: [this.registry]
+  });
+  /** Reports the queue's depth, backlog, waits, parked installations and given-up work. */
+  observeWork(queue) {
+    this.#queue = queue;
+    queue.observe({
+      waited: (installation, seconds2) => this.queueWait.observe({ installation: String(installation) }, seconds2),
+      gaveUp: (work) => this.givenUp.inc({ kind: work.kind })
+    });
   }
   /** Every GitHub call, reported by the Octokit plugin of this app's Octokit class. */
   observeCall = (method, url, status) => {
@@ -61802,7 +61988,7 @@ function offPage(problems) {
 }
 
 // src/web/sign-in.ts
-import { randomBytes as randomBytes2, randomUUID } from "node:crypto";
+import { randomBytes as randomBytes2, randomUUID as randomUUID2 } from "node:crypto";
 
 // src/web/cookies.ts
 function readCookies(req) {
@@ -61904,7 +62090,7 @@ var SignIn = class {
     if (!state) return fail("The answer from GitHub has no state parameter, so it cannot be tied to a sign-in started here.");
     if (!pending || pending.exp < this.now()) return fail("No sign-in was started from this browser in the last 10 minutes (or its cookie was blocked).");
     if (pending.nonce.length !== state.length || pending.nonce !== state) return fail("The state parameter does not match the sign-in this browser started.");
-    if (!await this.store.claim(keys.oauthState(state), STATE_SECONDS, randomUUID())) return fail("This sign-in answer was already used.");
+    if (!await this.store.claim(keys.oauthState(state), STATE_SECONDS, randomUUID2())) return fail("This sign-in answer was already used.");
     const code = query.get("code");
     if (!code) return fail(query.get("error_description") ?? "GitHub sent no code (the sign-in was cancelled or refused).");
     const redirectUrl = this.callbackUrl(req) ?? void 0;
@@ -62199,8 +62385,16 @@ function rerunBot(options2 = {}) {
       }
     };
     const queue = options2.queue ?? null;
-    if (queue?.park) deps.park = (installationId, untilMs) => queue.park(installationId, untilMs);
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
+    if (queue) {
+      deps.park = (installationId, untilMs) => queue.park(installationId, untilMs);
+      deps.schedule = async (work, delayMs) => {
+        const added = await queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
+        if (added.status !== "accepted") app.log.warn({ repo: `${work.owner}/${work.repo}`, run: work.runId, reason: added.reason }, `scheduled re-run ${added.status}`);
+      };
+      options2.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {
+      }));
+      metrics.observeWork(queue);
+    }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
     app.on("issue_comment.created", guard("issue_comment", handleIssueComment));
@@ -62208,17 +62402,35 @@ function rerunBot(options2 = {}) {
     app.on("push", guard("push", handlePush));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
     if (queue) {
-      metrics.observeQueue(() => queue.depth());
-      queue.start(async (work) => {
-        if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
-        else await handleDueRerun(await app.auth(work.installationId), deps, work);
+      queue.start(
+        (work) => (
+          // A person's command: its writes go first at the installation's write gate.
+          personWaiting.run(priorityOf(work) === "command", async () => {
+            if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
+            else await handleDueRerun(await app.auth(work.installationId), deps, work);
+          })
+        )
+      );
+    }
+    if (redis) {
+      const lookbackMs = options2.recovery?.lookbackMs ?? 6 * 36e5;
+      await watchForDataLoss({
+        marker: new RedisMarker(redis.client),
+        ready: () => redis.ready(),
+        rebuild: async () => {
+          await queue?.afterDataLoss?.();
+          return options2.throttling?.rebuild();
+        },
+        replay: options2.recovery ? async (since) => recoverDeliveries(await app.auth(), deps, lookbackMs, since) : void 0,
+        log: app.log,
+        onReplayed: (asked) => metrics.redeliveries.inc(asked)
       });
     }
     if (options2.recovery) {
       const { intervalMs, lookbackMs } = options2.recovery;
       const round = async () => {
         try {
-          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs);
+          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs) ?? 0;
           if (asked > 0) app.log.info({ asked }, "asked GitHub to redeliver missed webhooks");
           metrics.redeliveries.inc(asked);
         } catch (err) {
@@ -62277,41 +62489,19 @@ function conditionalContents(cache) {
   };
 }
 
-// src/github/write-gate.ts
-var RERUN_WRITE = /\/actions\/(?:runs\/(?:\d+|\{run_id\})\/(?:rerun|rerun-failed-jobs)|jobs\/(?:\d+|\{job_id\})\/rerun)$/;
-function writePriority(method, url) {
-  return method === "POST" && RERUN_WRITE.test(url.split("?")[0]) ? 0 : 1;
+// src/github/parking.ts
+var DEFAULT_WAIT_MS = 6e4;
+function limitedUntil(status, headers, message, now) {
+  if (status !== 403 && status !== 429) return null;
+  const retryAfter = Number(headers["retry-after"]);
+  if (Number.isFinite(retryAfter) && retryAfter >= 0 && headers["retry-after"] !== void 0) return now + retryAfter * 1e3;
+  if (String(headers["x-ratelimit-remaining"]) === "0") {
+    const reset = Number(headers["x-ratelimit-reset"]) * 1e3;
+    return Number.isFinite(reset) && reset > now ? reset + 1e3 : now + DEFAULT_WAIT_MS;
+  }
+  if (status === 429 || /rate limit/i.test(message)) return now + DEFAULT_WAIT_MS;
+  return null;
 }
-var WriteGate = class {
-  #busy = /* @__PURE__ */ new Set();
-  #waiting = /* @__PURE__ */ new Map();
-  async run(key, priority, write) {
-    if (this.#busy.has(key)) {
-      await new Promise((go) => {
-        const queue = this.#waiting.get(key) ?? [];
-        const at = queue.findIndex((w) => w.priority > priority);
-        queue.splice(at === -1 ? queue.length : at, 0, { priority, go });
-        this.#waiting.set(key, queue);
-      });
-    } else {
-      this.#busy.add(key);
-    }
-    try {
-      return await write();
-    } finally {
-      const next = this.#waiting.get(key)?.shift();
-      if (next) next.go();
-      else {
-        this.#busy.delete(key);
-        this.#waiting.delete(key);
-      }
-    }
-  }
-  /** Writes waiting, for tests. */
-  waiting(key) {
-    return this.#waiting.get(key)?.length ?? 0;
-  }
-};
 
 // src/github/octokit.ts
 var MAX_SECONDARY_WAIT_S = 60;
@@ -62326,14 +62516,27 @@ function countCalls(observe) {
     return {};
   };
 }
-function orderWrites(gate) {
+function orderWrites(gate, parking) {
   return (octokit, options2) => {
     const installationId = options2.auth?.installationId;
     if (typeof installationId !== "number") return {};
     octokit.hook.wrap("request", (request2, opts) => {
+      const send2 = async () => {
+        if (!parking) return request2(opts);
+        const until = parking.until(installationId);
+        if (until > 0) throw new RetryAt(until, "GitHub rate limit");
+        try {
+          return await request2(opts);
+        } catch (err) {
+          const e = err;
+          const limited = limitedUntil(Number(e.status), e.response?.headers ?? {}, String(e.message ?? ""), Date.now());
+          if (limited !== null) parking.park(installationId, limited);
+          throw err;
+        }
+      };
       const method = String(opts.method);
-      if (method === "GET" || method === "HEAD") return request2(opts);
-      return gate.run(String(installationId), writePriority(method, String(opts.url)), async () => request2(opts));
+      if (method === "GET" || method === "HEAD") return send2();
+      return gate.run(String(installationId), writePriority(method, String(opts.url)), send2);
     });
     return {};
   };
@@ -62341,14 +62544,23 @@ function orderWrites(gate) {
 function rerunOctokit(state = { contents: new ConditionalCache(), onCall: () => {
 } }) {
   const gate = state.writes ?? new WriteGate();
-  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall), orderWrites(gate)) {
+  return class RerunOctokit extends ProbotOctokit.plugin(conditionalContents(state.contents), countCalls(state.onCall), orderWrites(gate, state.parking)) {
     constructor(options2 = {}) {
       const throttle = options2.throttle ?? {};
+      const installationId = options2.auth?.installationId;
+      const parked = state.parking !== void 0;
       super({
         ...options2,
         throttle: {
           ...throttle,
-          onSecondaryRateLimit: (retryAfter, info) => info.request.retryCount < 1 && retryAfter <= MAX_SECONDARY_WAIT_S
+          ...state.throttling?.groups(throttle),
+          // GitHub's limits are per installation; Probot leaves every installation on one limiter
+          // ("no-id"), so one installation's queued writes delayed every other's.
+          ...typeof installationId === "number" ? { id: `installation-${installationId}` } : {},
+          // Parked, a limited call is not waited for inside the request: the worker is freed, and
+          // the work comes back when GitHub allows.
+          onSecondaryRateLimit: (retryAfter, info) => !parked && info.request.retryCount < 1 && retryAfter <= MAX_SECONDARY_WAIT_S,
+          ...parked ? { onRateLimit: () => false } : {}
         }
       });
     }

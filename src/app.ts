@@ -14,7 +14,12 @@ import type { HoldSettings } from "./policy/pacing.js";
 import type { RetrySettings } from "./policy/github-answer.js";
 import { readSettings, type Settings } from "./settings.js";
 import { acceptWebhooks } from "./intake/prefilter.js";
-import type { WorkQueue } from "./queue/work-queue.js";
+import { priorityOf, type WorkQueue } from "./queue/work-queue.js";
+import { personWaiting } from "./github/write-gate.js";
+import type { Parking } from "./github/parking.js";
+import type { SharedThrottling } from "./github/throttling.js";
+import { RedisMarker } from "./state/redis-marker.js";
+import { watchForDataLoss } from "./intake/data-loss.js";
 import { MemoryLedger, type Ledger } from "./state/ledger.js";
 import { storeMarks, type Marks } from "./state/marks.js";
 import { Metrics } from "./metrics.js";
@@ -40,6 +45,10 @@ export interface AppOptions {
   hold?: HoldSettings;
   /** How a re-run GitHub failed transiently is asked again (default: from the environment). */
   retry?: RetrySettings;
+  /** Installations GitHub asked to wait, shared with the app's Octokit class (see main.ts). */
+  parking?: Parking;
+  /** Probot's throttling on Redis, rebuilt when Redis lost its data (shared with the Octokit class). */
+  throttling?: SharedThrottling;
   /** The environment's settings, read once (main.ts); default: read from process.env here. */
   settings?: Settings;
   /** Ask GitHub to redeliver failed deliveries, on start and then periodically (a server only). */
@@ -127,8 +136,16 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       };
 
     const queue = options.queue ?? null;
-    if (queue?.park) deps.park = (installationId, untilMs) => queue.park!(installationId, untilMs);
-    if (queue) deps.schedule = (work, delayMs) => queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
+    if (queue) {
+      deps.park = (installationId, untilMs) => queue.park(installationId, untilMs);
+      deps.schedule = async (work, delayMs) => {
+        const added = await queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
+        if (added.status !== "accepted") app.log.warn({ repo: `${work.owner}/${work.repo}`, run: work.runId, reason: added.reason }, `scheduled re-run ${added.status}`);
+      };
+      // A rate-limited installation (seen by the Octokit class) holds its queued work too.
+      options.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {}));
+      metrics.observeWork(queue);
+    }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
@@ -137,19 +154,36 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
     app.on("push", guard("push", handlePush));
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], guard("pull_request", handleForkPullRequest));
     if (queue) {
-      metrics.observeQueue(() => queue.depth());
       // Last, once every handler is registered: work queued before a restart starts at once.
       // Workers hand each queued webhook to the same handlers, as Probot would in the request.
-      queue.start(async (work) => {
-        if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
-        else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
+      queue.start((work) =>
+        // A person's command: its writes go first at the installation's write gate.
+        personWaiting.run(priorityOf(work) === "command", async () => {
+          if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
+          else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
+        }),
+      );
+    }
+    if (redis) {
+      // A Redis that lost its data: noticed from its marker within a second, rebuilt, replayed.
+      const lookbackMs = options.recovery?.lookbackMs ?? 6 * 3_600_000;
+      await watchForDataLoss({
+        marker: new RedisMarker(redis.client),
+        ready: () => redis.ready(),
+        rebuild: async () => {
+          await queue?.afterDataLoss?.();
+          return options.throttling?.rebuild();
+        },
+        replay: options.recovery ? async (since) => recoverDeliveries(await app.auth(), deps, lookbackMs, since) : undefined,
+        log: app.log,
+        onReplayed: (asked) => metrics.redeliveries.inc(asked),
       });
     }
     if (options.recovery) {
       const { intervalMs, lookbackMs } = options.recovery;
       const round = async () => {
         try {
-          const asked = await recoverDeliveries(await app.auth(), deps, lookbackMs);
+          const asked = (await recoverDeliveries(await app.auth(), deps, lookbackMs)) ?? 0;
           if (asked > 0) app.log.info({ asked }, "asked GitHub to redeliver missed webhooks");
           metrics.redeliveries.inc(asked);
         } catch (err) {

@@ -7,14 +7,20 @@
  * - `rerun-bot explain <run URL | owner/repo run-id>`: what the bot would decide for a run, and why.
  * - `rerun-bot backtest <owner/repo> [--days N] [--config FILE] [--workflow NAME] [--json]`: the bot's
  *   decision replayed over the repo's failed runs, against what people's re-runs showed.
+ * - `rerun-bot queue list | retry <id|all>`: work given up after the retry bound (queue/admin.ts).
  */
 import { readFileSync } from "node:fs";
 import { checkConfigText } from "./config/check.js";
 import { CONFIG_PATH } from "./config/load.js";
 import { explain, EXPLAIN_USAGE, parseTarget } from "./explain.js";
 import { backtest, BACKTEST_USAGE, parseBacktestArgs } from "./backtest.js";
+import { readDotenv } from "./dotenv.js";
+import { createQueue } from "./queue/create.js";
+import { queueCommand, QUEUE_USAGE } from "./queue/admin.js";
 
-const USAGE = [`usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})`, EXPLAIN_USAGE, BACKTEST_USAGE].map((u, i) => (i === 0 ? u : `       ${u.replace(/^usage: /, "")}`)).join("\n");
+const USAGE = [`usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})`, EXPLAIN_USAGE, BACKTEST_USAGE, ...QUEUE_USAGE.split(" | ")]
+  .map((u, i) => (i === 0 ? u : `       ${u.replace(/^usage: /, "").replace(/^(?!rerun-bot )/, "rerun-bot ")}`))
+  .join("\n");
 
 function check(paths: string[]): number {
   let failed = 0;
@@ -55,6 +61,16 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     return backtest(args, process.env);
+  }
+  if (command === "queue") {
+    // The queue the server uses: BullMQ with REDIS_URL, else the files under DATA_DIR.
+    const env = { ...process.env, ...readDotenv() };
+    const queue = (await createQueue({ ...env, WORK_QUEUE: env.REDIS_URL ? "redis" : "file" }))!;
+    try {
+      return await queueCommand(rest, queue, console.log, console.error);
+    } finally {
+      await queue.stop(0);
+    }
   }
   console.error(USAGE);
   return command === "help" || command === "--help" ? 0 : 1;

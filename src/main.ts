@@ -12,6 +12,8 @@ import { rerunBot } from "./app.js";
 import { ConditionalCache } from "./github/conditional.js";
 import { rerunOctokit } from "./github/octokit.js";
 import { Metrics } from "./metrics.js";
+import { Parking } from "./github/parking.js";
+import { SharedThrottling } from "./github/throttling.js";
 import { createQueue } from "./queue/create.js";
 import { readSettings } from "./settings.js";
 import { FileLedger } from "./state/ledger.js";
@@ -26,7 +28,6 @@ async function main(): Promise<void> {
   }
   // The composition root: one Metrics and one ETag cache for this app, shared by its Octokit class.
   const metrics = new Metrics();
-  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall });
   // The environment as Probot will see it (it applies .env over the environment), so a REDIS_URL or
   // DATA_DIR in .env picks the queue and the ledger too, not only the store.
   const env = { ...process.env, ...readDotenv() };
@@ -35,13 +36,17 @@ async function main(): Promise<void> {
   if (host) process.env.HOST = host;
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
   const queue = await createQueue(env);
+  // With a queue, a rate-limited installation is parked: its calls wait for GitHub's time in the queue.
+  const parking = queue ? new Parking() : undefined;
+  const throttling = new SharedThrottling();
+  const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall, parking, throttling });
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
   const settings = readSettings(env);
   const ledger = settings.redisUrl ? undefined : new FileLedger(settings.dataDir);
   const log = await serverLog(env);
   // Without Redis the store is in memory: the marks that must outlive a crash go to files beside the queue.
   const marks = settings.redisUrl ? undefined : new FileMarks(settings.dataDir);
-  const server = await run(rerunBot({ settings, metrics, queue, ledger, marks, recovery: settings.recovery }), { Octokit, log } as never);
+  const server = await run(rerunBot({ settings, metrics, queue, ledger, marks, parking, throttling, recovery: settings.recovery }), { Octokit, log } as never);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -1,9 +1,10 @@
 /**
  * Prometheus metrics for operators, served at GET /metrics. Label values are bounded: event
- * names, outcomes, reasons and GitHub route templates, never repo names or ids.
+ * names, outcomes, reasons, GitHub route templates and installation ids, never repo names.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Registry, Summary } from "prom-client";
+import type { WorkQueue } from "./queue/work-queue.js";
 
 export class Metrics {
   readonly registry = new Registry();
@@ -75,18 +76,66 @@ export class Metrics {
     help: "Failed webhook deliveries the bot asked GitHub to send again (recovery of missed deliveries).",
     registers: [this.registry],
   });
-  #depth: () => Promise<number> = async () => 0;
+  #queue: WorkQueue | null = null;
   readonly queueDepth = new Gauge({
     name: "rerunbot_queue_depth",
     help: "Accepted work waiting or running (webhooks queued for the workers, delayed re-runs).",
     registers: [this.registry],
     collect: async () => {
-      this.queueDepth.set(await this.#depth().catch(() => -1));
+      this.queueDepth.set(this.#queue ? await this.#queue.depth().catch(() => -1) : 0);
     },
   });
+  readonly queueBacklog = new Gauge({
+    name: "rerunbot_queue_backlog",
+    help: "Work waiting or running, by installation id.",
+    labelNames: ["installation"] as const,
+    registers: [this.registry],
+    collect: async () => {
+      this.queueBacklog.reset();
+      for (const [id, n] of (await this.#queue?.backlog().catch(() => null)) ?? []) this.queueBacklog.set({ installation: String(id) }, n);
+    },
+  });
+  readonly queueWait = new Summary({
+    name: "rerunbot_queue_wait_seconds",
+    help: "How long work waited in the queue after it was due, by installation id (last 10 minutes).",
+    labelNames: ["installation"] as const,
+    percentiles: [0.5, 0.99],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [this.registry],
+  });
+  readonly parkedInstallations = new Gauge({
+    name: "rerunbot_parked_installations",
+    help: "Installations parked now because GitHub answered with a rate limit (their work waits until the time GitHub gave).",
+    registers: [this.registry],
+    collect: async () => {
+      this.parkedInstallations.set(((await this.#queue?.parked().catch(() => null)) ?? new Map()).size);
+    },
+  });
+  readonly parkedUntil = new Gauge({
+    name: "rerunbot_parked_until_seconds",
+    help: "When each parked installation may call GitHub again (Unix time), by installation id.",
+    labelNames: ["installation"] as const,
+    registers: [this.registry],
+    collect: async () => {
+      this.parkedUntil.reset();
+      for (const [id, until] of (await this.#queue?.parked().catch(() => null)) ?? []) this.parkedUntil.set({ installation: String(id) }, Math.round(until / 1000));
+    },
+  });
+  readonly givenUp = new Counter({
+    name: "rerunbot_work_given_up_total",
+    help: "Queued work that failed until the retry bound and was set aside (rerun-bot queue list / retry).",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
 
-  observeQueue(depth: () => Promise<number>): void {
-    this.#depth = depth;
+  /** Reports the queue's depth, backlog, waits, parked installations and given-up work. */
+  observeWork(queue: WorkQueue): void {
+    this.#queue = queue;
+    queue.observe({
+      waited: (installation, seconds) => this.queueWait.observe({ installation: String(installation) }, seconds),
+      gaveUp: (work) => this.givenUp.inc({ kind: work.kind }),
+    });
   }
 
   /** Every GitHub call, reported by the Octokit plugin of this app's Octokit class. */

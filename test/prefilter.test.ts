@@ -1,3 +1,4 @@
+import { recordingQueue } from "./helpers/queue.js";
 import { acceptWebhooks, mayNeedAction } from "../src/intake/prefilter.js";
 import type { Work, WorkQueue } from "../src/queue/work-queue.js";
 import { buttonEvent, commentEvent, workflowRunEvent } from "./helpers/events.js";
@@ -58,7 +59,7 @@ describe("acceptWebhooks", () => {
   }
   const queue = () => {
     const added: [string, Work][] = [];
-    const q: WorkQueue = { add: async (key, work) => void added.push([key, work]), start: () => {}, stop: async () => {}, depth: async () => added.length };
+    const q = recordingQueue((key, work) => void added.push([key, work]));
     return { q, added };
   };
   const deliver = (w: { verifyAndReceive: (e: never) => Promise<void> }, name: string, payload: unknown) =>
@@ -90,7 +91,16 @@ describe("acceptWebhooks", () => {
     expect(received).toEqual([]);
     expect(added).toHaveLength(1);
     expect(added[0][0]).toBe("delivery:1");
-    expect(added[0][1]).toMatchObject({ kind: "webhook", id: "1", name: "issue_comment" });
+    expect(added[0][1]).toMatchObject({ kind: "webhook", id: "1", name: "issue_comment", installationId: 1 });
+  });
+
+  test("with a queue whose installation backlog is full: answered 503 (GitHub keeps it as failed), not handled", async () => {
+    const q = { ...recordingQueue(() => {}), add: async () => ({ status: "deferred" as const, reason: "this installation already has 2000 jobs waiting" }) };
+    const { webhooks, received } = fake(true, q);
+    const answer = await deliver(webhooks, "issue_comment", commentEvent("/rerun")).catch((e: AggregateError) => e);
+    expect(answer).toBeInstanceOf(AggregateError);
+    expect((answer as AggregateError).errors[0]).toMatchObject({ status: 503, message: "deferred: this installation already has 2000 jobs waiting" });
+    expect(received).toEqual([]);
   });
 
   test("with a queue: a badly signed event is never queued; Probot refuses it", async () => {

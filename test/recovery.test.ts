@@ -1,4 +1,5 @@
-import { MAX_REDELIVERIES, toRedeliver, type DeliveryFacts } from "../src/policy/recovery.js";
+import { MAX_REDELIVERIES, toRedeliver, toReplay, type DeliveryFacts } from "../src/policy/recovery.js";
+import { RedisMarker } from "../src/state/redis-marker.js";
 import { backoffSeconds } from "../src/queue/work-queue.js";
 
 const NOW = Date.parse("2026-11-24T12:00:00Z");
@@ -37,4 +38,44 @@ describe("toRedeliver: which failed deliveries to ask for again", () => {
 
 test("queue retries back off 2 s, 4 s, 8 s ... and never wait more than five minutes", () => {
   expect([1, 2, 3, 8, 20].map(backoffSeconds)).toEqual([2, 4, 8, 256, 300]);
+});
+
+describe("toReplay: after Redis lost its data, every delivery the bot acts on since then", () => {
+  test.each<[string, DeliveryFacts[], number[]]>([
+    ["a delivery answered 200 is asked for again (its work was lost with Redis)", [d({ statusCode: 200, status: "OK" })], [1]],
+    ["and a failed one", [d({})], [1]],
+    ["one GUID once", [d({ id: 2, redelivery: true, statusCode: 200 }), d({ id: 1, statusCode: 200 })], [2]],
+    ["before the lost data began", [d({ deliveredAt: new Date(since - 1).toISOString(), statusCode: 200 })], []],
+    ["an action the bot does not act on", [d({ action: "requested", statusCode: 200 }), d({ id: 2, guid: "g2", event: "issue_comment", action: "edited" })], []],
+    ["push has no action", [d({ event: "push", action: null, statusCode: 200 })], [1]],
+  ])("%s", (_name, list, expected) => {
+    expect(toReplay(list, since).map((x) => x.id)).toEqual(expected);
+  });
+});
+
+describe("RedisMarker: a Redis that lost its data", () => {
+  const redis = () => {
+    const keys = new Map<string, string>();
+    return {
+      keys,
+      get: async (k: string) => keys.get(k) ?? null,
+      set: async (k: string, v: string) => (keys.has(k) ? null : (keys.set(k, v), "OK")),
+    };
+  };
+
+  test("set once, then unchanged: no loss; gone: a loss since the first marker's time, replayed by the instance that set the new one", async () => {
+    const client = redis();
+    let now = NOW;
+    const one = new RedisMarker(client, () => now);
+    const two = new RedisMarker(client, () => now);
+    expect(await one.check()).toBeNull();
+    expect(await two.check()).toBeNull();
+    now += 60_000;
+    expect(await one.check()).toBeNull();
+    client.keys.clear(); // restarted without persistence
+    expect(await one.check()).toEqual({ since: NOW, replay: true });
+    expect(await two.check()).toEqual({ since: NOW, replay: false });
+    expect(await one.check()).toBeNull();
+    expect(await two.check()).toBeNull();
+  });
 });

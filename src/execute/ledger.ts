@@ -1,7 +1,7 @@
 /**
  * Writing the flaky-jobs ledger from what the workflow_run handler has read anyway: catches when a
  * re-run passes, "stayed red" when a re-run run gives up, breaker resets. Each write may trip or
- * reset the breaker and may change the dashboard (handlers/dashboard.ts).
+ * reset the breaker and may change the dashboard (execute/dashboard.ts).
  */
 import { isFailedJob } from "../domain/conclusions.js";
 import type { JobFacts, RunFacts } from "../domain/facts.js";

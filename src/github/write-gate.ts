@@ -5,11 +5,20 @@
  * pass this gate one at a time per installation, re-runs first, reports after, each kind in order of
  * arrival. Nothing is held longer than the writes ahead of it take.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * Set while the bot works for a person (a /rerun, the button): that work's writes go before the
+ * storm's re-runs and reports, so the person's answer is not queued behind them.
+ */
+export const personWaiting = new AsyncLocalStorage<boolean>();
+
 // Octokit hands hooks the route template ({run_id}) or a plain path, depending on the call.
 export const RERUN_WRITE = /\/actions\/(?:runs\/(?:\d+|\{run_id\})\/(?:rerun|rerun-failed-jobs)|jobs\/(?:\d+|\{job_id\})\/rerun)$/;
 
-/** 0: a re-run; 1: anything else that writes. */
-export function writePriority(method: string, url: string): 0 | 1 {
+/** -1: any write of work a person waits for; 0: a re-run; 1: anything else that writes. */
+export function writePriority(method: string, url: string): -1 | 0 | 1 {
+  if (personWaiting.getStore()) return -1;
   return method === "POST" && RERUN_WRITE.test(url.split("?")[0]) ? 0 : 1;
 }
 

@@ -7,7 +7,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { pushChangesConfigFile, pushTouchesConfig } from "../config/load.js";
 import { isFailedRun } from "../domain/conclusions.js";
-import type { WorkQueue } from "../queue/work-queue.js";
+import { installationOf, type WorkQueue } from "../queue/work-queue.js";
 
 type Payload = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -48,6 +48,9 @@ export function mayNeedAction(name: string, payload: Payload, appId: number | nu
   }
 }
 
+/** @octokit/webhooks reads the answer's status from an AggregateError's first error. */
+const answered503 = (why: string) => new AggregateError([Object.assign(new Error(why), { status: 503 })], why);
+
 type Receivable = Pick<Webhooks, "verify" | "verifyAndReceive">;
 
 /**
@@ -76,14 +79,18 @@ export function acceptWebhooks(
       if (!signed) return receive(event);
       if (!needed) return options.onSkip?.(event.name);
       // A redelivery of a delivery still waiting is the same job.
+      let result;
       try {
-        return await options.queue!.add(`delivery:${event.id}`, { kind: "webhook", id: event.id, name: event.name, payload });
+        const work = { kind: "webhook", id: event.id, name: event.name, payload } as const;
+        result = await options.queue!.add(`delivery:${event.id}`, { ...work, installationId: installationOf(work) });
       } catch (err) {
         // Not accepted (Redis down, disk full): 503, so GitHub lists the delivery as failed, for
-        // redelivery. @octokit/webhooks reads the status from an AggregateError's first error.
-        const why = err instanceof Error ? err.message : String(err);
-        throw new AggregateError([Object.assign(new Error(`the work queue is unavailable: ${why}`), { status: 503 })], why);
+        // redelivery.
+        throw answered503(`the work queue is unavailable: ${err instanceof Error ? err.message : String(err)}`);
       }
+      // The installation's backlog is full: failed for GitHub too, so the recovery sweep brings it back.
+      if (result.status !== "accepted") throw answered503(`deferred: ${result.reason ?? "the work queue is full"}`);
+      return;
     }
     return receive(event);
   };

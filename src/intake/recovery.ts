@@ -6,7 +6,7 @@
  */
 import type { Probot } from "probot";
 import { keys } from "../domain/keys.js";
-import { MAX_REDELIVERIES, toRedeliver, type DeliveryFacts } from "../policy/recovery.js";
+import { MAX_REDELIVERIES, MAX_REPLAYS, toRedeliver, toReplay, type DeliveryFacts } from "../policy/recovery.js";
 import type { Deps } from "../state/deps.js";
 
 /** Minutes between rounds; hours looked back on the first round after a start. */
@@ -19,22 +19,27 @@ export function recoverySettings(env: NodeJS.ProcessEnv): { intervalMs: number; 
 
 type AppOctokit = Awaited<ReturnType<Probot["auth"]>>;
 
-/** One round. Returns how many deliveries were asked for again. */
-export async function recoverDeliveries(octokit: AppOctokit, deps: Deps, lookbackMs: number): Promise<number> {
+/**
+ * One round. Returns how many deliveries were asked for again, or null when another round (of this
+ * or another instance) holds the lease. `replaySince`: Redis lost its data,
+ * so every delivery the bot acts on since then is asked for again, delivered well or not.
+ */
+export async function recoverDeliveries(octokit: AppOctokit, deps: Deps, lookbackMs: number, replaySince?: number): Promise<number | null> {
   const now = deps.now().getTime();
   // One instance at a time; the lease outlives a round by far.
-  if (!(await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`))) return 0;
+  if (!(await deps.store.claim(keys.recoveryLock(), 120, `recovery:${now}`))) return null;
   try {
     const last = Number(await deps.store.get(keys.recoverySince()));
-    const since = Math.max(last > 0 ? last - 60_000 : 0, now - lookbackMs);
+    const since = Math.max(replaySince ?? (last > 0 ? last - 60_000 : 0), now - lookbackMs);
+    const most = replaySince === undefined ? 10 * MAX_REDELIVERIES : MAX_REPLAYS;
     const deliveries: DeliveryFacts[] = [];
     // Newest first, paginated by cursor: stop at the first page older than `since`.
     for await (const page of octokit.paginate.iterator("GET /app/hook/deliveries", { per_page: 100 })) {
       const list = (page.data as Record<string, unknown>[]).map(deliveryFacts);
       deliveries.push(...list);
-      if (list.length === 0 || Date.parse(list[list.length - 1].deliveredAt) < since || deliveries.length >= 10 * MAX_REDELIVERIES) break;
+      if (list.length === 0 || Date.parse(list[list.length - 1].deliveredAt) < since || deliveries.length >= most) break;
     }
-    const picked = toRedeliver(deliveries, since);
+    const picked = replaySince === undefined ? toRedeliver(deliveries, since) : toReplay(deliveries, since);
     let asked = 0;
     for (const d of picked) {
       try {

@@ -32,3 +32,29 @@ export function toRedeliver(deliveries: DeliveryFacts[], since: number): Deliver
   }
   return [...picked.values()].slice(0, MAX_REDELIVERIES);
 }
+
+/** The actions of each event the bot acts on (null: events without an action, such as push). */
+const ACTED_ON: Record<string, (string | null)[]> = {
+  workflow_run: ["completed"],
+  issue_comment: ["created"],
+  check_run: ["requested_action", "rerequested"],
+  push: [null],
+  pull_request: ["opened", "synchronize", "reopened"],
+};
+/** Deliveries replayed at most after a loss of Redis's data. */
+export const MAX_REPLAYS = 1_000;
+
+/**
+ * After Redis lost its data, the work it held is gone although GitHub was answered 2xx: every
+ * delivery the bot would act on since `since`, delivered well or not, once per GUID. Doing one again
+ * is safe: the handlers check the run's current attempt before a re-run.
+ */
+export function toReplay(deliveries: DeliveryFacts[], since: number): DeliveryFacts[] {
+  const picked = new Map<string, DeliveryFacts>();
+  for (const d of deliveries) {
+    if (picked.has(d.guid) || !ACTED_ON[d.event]?.includes(d.action)) continue;
+    if (Date.parse(d.deliveredAt) < since) continue;
+    picked.set(d.guid, d);
+  }
+  return [...picked.values()].slice(0, MAX_REPLAYS);
+}

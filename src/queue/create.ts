@@ -4,7 +4,7 @@
  * each webhook handled inside its request, the first version's design, kept as the bench's baseline).
  */
 import { FileQueue } from "./file-queue.js";
-import type { WorkQueue } from "./work-queue.js";
+import { queueLimits, type WorkQueue } from "./work-queue.js";
 
 export type QueueKind = "file" | "redis" | "inline";
 
@@ -28,9 +28,10 @@ export async function createQueue(env: NodeJS.ProcessEnv): Promise<WorkQueue | n
       if (!env.REDIS_URL) throw new Error("WORK_QUEUE=redis needs REDIS_URL");
       // Loaded only then: one instance needs none of BullMQ.
       const { BullQueue } = await import("./bullmq-queue.js");
-      return new BullQueue({ url: env.REDIS_URL, concurrency, log });
+      const starts = Math.min(Math.max(Number(env.WORK_STARTS_PER_SECOND ?? 2) || 2, 1), 50);
+      return new BullQueue({ url: env.REDIS_URL, concurrency, limits: queueLimits(env, concurrency), startsPerSecond: starts, log });
     }
     case "file":
-      return new FileQueue({ dir: env.DATA_DIR || "data", concurrency, log });
+      return new FileQueue({ dir: env.DATA_DIR || "data", concurrency, limits: queueLimits(env, concurrency), log });
   }
 }

@@ -114,8 +114,21 @@ export function isGitHubRoute(method: string, path: string): boolean {
   return ROUTES.some((r) => r.method === method && r.re.test(path));
 }
 
+/**
+ * GitHub's secondary rate limit over a window: writes matching `path` are answered 403 with
+ * `retry-after` (which may say less than the window lasts, as GitHub's can) until `untilMs`.
+ */
+interface Limit {
+  path: RegExp;
+  untilMs: number;
+  retryAfterS: number;
+  /** Requests answered with the limit. */
+  answered: number;
+}
+
 export class FakeGitHub {
   readonly requests: Recorded[] = [];
+  readonly limits: Limit[] = [];
   readonly unknownRoutes: string[] = [];
   readonly repos = new Map<string, RepoState>();
   readonly checkRuns: Json[] = [];
@@ -173,6 +186,13 @@ export class FakeGitHub {
     this.injected.push({ method, path, status, body, times: options.times ?? 1, headers: options.headers, delayMs: options.delayMs, answerDelayMs: options.answerDelayMs });
   }
 
+  /** Answers writes to paths matching `path` with the secondary limit until `untilMs`. */
+  limit(path: RegExp, untilMs: number, retryAfterS = Math.ceil((untilMs - Date.now()) / 1000)): Limit {
+    const limit = { path, untilMs, retryAfterS, answered: 0 };
+    this.limits.push(limit);
+    return limit;
+  }
+
   /** Calls to GitHub's API other than installation tokens, as "METHOD /path". */
   calls(): string[] {
     return this.requests.filter((r) => !r.path.includes("/access_tokens") && !r.path.startsWith("/_logs")).map((r) => `${r.method} ${r.path}`);
@@ -186,6 +206,7 @@ export class FakeGitHub {
     this.comments.length = 0;
     this.injected.length = 0;
     this.deliveries.length = 0;
+    this.limits.length = 0;
     this.webhookTarget = null;
     this.installations.length = 0;
     this.browserLogin = null;
@@ -353,6 +374,17 @@ export class FakeGitHub {
     if (!path.startsWith("/_logs/") && !isGitHubRoute(method, path)) {
       this.unknownRoutes.push(`${method} ${path}`);
       return this.#send(res, 404, { message: "Not Found (no such GitHub route)" });
+    }
+    const limit = method !== "GET" && this.limits.find((l) => Date.now() < l.untilMs && l.path.test(decodeURIComponent(path)));
+    if (limit) {
+      limit.answered++;
+      // GitHub's words and headers for a secondary limit (REST docs, "rate limits").
+      return this.#send(
+        res,
+        403,
+        { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+        { "retry-after": String(limit.retryAfterS), "x-ratelimit-remaining": "4000", "x-ratelimit-limit": "5000" },
+      );
     }
     const inj = this.injected.find((i) => i.times > 0 && i.method === method && i.path.test(decodeURIComponent(path)));
     if (inj) {

@@ -24,6 +24,20 @@ export function workflowRunEvent(run: Partial<WorkflowRunCompletedEvent["workflo
   return event;
 }
 
+/** An event moved to repo `fullName` of installation `installationId`. */
+export function inRepo<T extends object>(original: T, fullName: string, installationId: number): T {
+  const event = original as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const [owner, name] = fullName.split("/");
+  event.repository = { ...event.repository, name, full_name: fullName, owner: { ...event.repository.owner, login: owner } };
+  (event as Record<string, unknown>).installation = { id: installationId, node_id: "x" };
+  if (event.workflow_run) {
+    event.workflow_run.repository = { ...event.workflow_run.repository, full_name: fullName, name };
+    event.workflow_run.head_repository = { ...event.workflow_run.head_repository, full_name: fullName, name };
+  }
+  if (event.issue?.pull_request) event.issue.pull_request.url = `https://api.github.com/repos/${fullName}/pulls/${event.issue.number}`;
+  return original;
+}
+
 export function commentEvent(body: string, over: { login?: string; type?: "User" | "Bot"; pr?: boolean; id?: number } = {}): IssueCommentCreatedEvent {
   const event = retarget(example("issue_comment", (e) => e.action === "created")) as IssueCommentCreatedEvent;
   event.comment.body = body;

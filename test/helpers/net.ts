@@ -13,9 +13,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until `condition` holds, or fails after `ms`. */
-export async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -8,6 +8,7 @@ import { MemoryLedger, type Ledger } from "../../src/state/ledger.js";
 import { Metrics } from "../../src/metrics.js";
 import { NOW } from "./facts.js";
 import type { Work, WorkQueue } from "../../src/queue/work-queue.js";
+import { recordingQueue } from "./queue.js";
 import type { HoldSettings } from "../../src/policy/pacing.js";
 
 /** A queue that keeps what is added, and hands it to the app's worker when the test says so. */
@@ -16,10 +17,10 @@ export function memoryQueue() {
   const parked: [number, number][] = [];
   let worker: ((work: Work) => Promise<void>) | null = null;
   const queue: WorkQueue = {
-    add: async (key, work, opts = {}) => void added.push({ key, work, delayMs: opts.delayMs ?? 0 }),
-    start: (handler) => void (worker = handler),
-    stop: async () => {},
-    depth: async () => added.length,
+    ...recordingQueue(
+      (key, work, opts) => void added.push({ key, work, delayMs: opts.delayMs ?? 0 }),
+      (handler) => void (worker = handler),
+    ),
     park: async (installationId, untilMs) => void parked.push([installationId, untilMs]),
   };
   return { queue, added, parked, run: (work: Work) => worker!(work) };
