@@ -10,6 +10,8 @@ import type { Deps } from "./state/deps.js";
 import { handleForkPullRequest, handlePush } from "./handlers/push.js";
 import { recoverDeliveries } from "./intake/recovery.js";
 import { handleDueRerun } from "./handlers/rerun-due.js";
+import { reportGivenUp } from "./execute/carry-out.js";
+import { gitHubClient } from "./github/client.js";
 import type { HoldSettings } from "./policy/pacing.js";
 import type { RetrySettings } from "./policy/github-answer.js";
 import { readSettings, type Settings } from "./settings.js";
@@ -145,6 +147,14 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       // A rate-limited installation (seen by the Octokit class) holds its queued work too.
       options.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {}));
       metrics.observeWork(queue);
+      // Work the queue gives up on is never silent: the failed run's check run says so, with the button.
+      queue.onGiveUp(async (work, err) => {
+        const repository = work.kind === "rerun" ? null : (work.payload as { repository?: { owner?: { login?: string }; name?: string } }).repository;
+        const [owner, repo] = work.kind === "rerun" ? [work.owner, work.repo] : [repository?.owner?.login, repository?.name];
+        const installationId = work.installationId ?? 0;
+        if (!owner || !repo || installationId <= 0) return;
+        await reportGivenUp(gitHubClient((await app.auth(installationId)) as never, owner, repo), deps, work, err);
+      });
     }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 

@@ -8,6 +8,8 @@
  */
 import type { RerunConfig } from "../config/schema.js";
 import type { RunFacts } from "../domain/facts.js";
+import { isFailedRun } from "../domain/conclusions.js";
+import { runFacts } from "../github/payload.js";
 import { keys } from "../domain/keys.js";
 import type { GitHubClient } from "../github/client.js";
 import { explainGitHubError, type ExplainedError } from "../github/errors.js";
@@ -257,4 +259,23 @@ function reportOn(x: AutoRun, outcome: Outcome, plan: Pick<PlanBody, "jobs" | "v
 export async function commentOnPulls(gh: GitHubClient, run: RunFacts, body: string): Promise<void> {
   // Runs from forks list no pull request; the check run still carries the report.
   for (const number of run.pullRequests.slice(0, 3)) await gh.createComment(number, body);
+}
+
+/**
+ * Queued work the queue gave up on after its own retry bound (an error the executor could not
+ * classify, thrown again and again): a failed run's check run says so and offers the button, so
+ * nothing given up is silent. Work about anything else (a comment) is only logged, by the queue.
+ */
+export async function reportGivenUp(gh: GitHubClient, deps: Deps, work: RerunWork | { kind: "webhook"; name: string; payload: unknown }, err: unknown): Promise<boolean> {
+  let run: RunFacts | null = null;
+  if (work.kind === "rerun") run = work.run ?? null;
+  else if (work.name === "workflow_run") {
+    const payload = work.payload as { workflow_run?: Record<string, unknown>; repository?: { full_name?: string } };
+    if (payload.workflow_run) run = runFacts(payload.workflow_run, payload.repository?.full_name);
+  }
+  if (!run || !run.id || !isFailedRun(run)) return false;
+  const message = explainGitHubError(err, deps.now().getTime()).message;
+  deps.metrics.gaveUp.inc();
+  await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message, gaveUpAfter: "the queue's retry bound (WORK_RETRY_HOURS)" }, null, [], undefined, deps.appId !== null);
+  return true;
 }

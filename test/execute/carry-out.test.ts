@@ -60,3 +60,21 @@ describe("the executor: GitHub's answer to an automatic re-run", () => {
     }
   });
 });
+
+describe("work the queue gave up on is never silent", () => {
+  test("a failed run's webhook given up: its check run says so and offers the button; anything else writes nothing", async () => {
+    const { reportGivenUp } = await import("../../src/execute/carry-out.js");
+    const { gitHubClient } = await import("../../src/github/client.js");
+    const h = await harness();
+    expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 9 });
+    const octokit = await h.probot.auth(1);
+    const gh = gitHubClient(octokit as never, "o", "r");
+    const deps = { store: new (await import("../../src/state/store.js")).MemoryStore(), now: () => NOW, appId: 1, metrics: new (await import("../../src/metrics.js")).Metrics() };
+    const err = Object.assign(new Error("Server Error"), { status: 502 });
+    expect(await reportGivenUp(gh, deps as never, { kind: "webhook", name: "workflow_run", payload: workflowRunEvent() }, err)).toBe(true);
+    const check = h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string }; actions: unknown[] };
+    expect(check.output.title).toMatch(/^Not re-run: GitHub failed for the queue's retry bound/);
+    expect(check.actions).toHaveLength(1);
+    expect(await reportGivenUp(gh, deps as never, { kind: "webhook", name: "issue_comment", payload: {} }, err)).toBe(false);
+  });
+});
