@@ -57853,6 +57853,7 @@ var TTL = { lease: 5 * 60, claim: DAY, remember: 31 * DAY, configGeneration: 31 
 var keys = {
   autoEvent: (repo, runId, attempt) => `auto:${repo}:${runId}:${attempt}`,
   checkRun: (repo, runId) => `check:${repo}:${runId}`,
+  checkReportedAt: (repo, runId) => `check-at:${repo}:${runId}`,
   reran: (repo, runId) => `reran:${repo}:${runId}`,
   rerunIntent: (repo, runId, attempt) => `rerun-intent:${repo}:${runId}:${attempt}`,
   comment: (repo, commentId) => `comment:${repo}:${commentId}`,
@@ -59489,21 +59490,33 @@ function renderCheckRun(run2, outcome, jobs, verdicts = [], button = true) {
 }
 
 // src/report/check-run-writer.ts
-async function writeCheckRun(gh, store, run2, outcome, jobs = null, verdicts = [], knownId, button = true) {
-  const check = renderCheckRun(run2, outcome, jobs, verdicts, button);
-  const key = keys.checkRun(`${gh.owner}/${gh.repo}`, run2.id);
-  const known = knownId ?? Number(await store.get(key));
+async function writeCheckRun(gh, store, run2, outcome, o) {
+  const check = renderCheckRun(run2, outcome, o.jobs ?? null, o.verdicts ?? [], o.button ?? true);
+  return await writeRendered(gh, store, run2.id, check, { knownId: o.knownId, at: o.at });
+}
+async function writeRendered(gh, store, runId, check, o) {
+  const repo = `${gh.owner}/${gh.repo}`;
+  if (o.late) {
+    const last = Number(await store.get(keys.checkReportedAt(repo, runId))) || 0;
+    if (last > o.at) return null;
+  }
+  const key = keys.checkRun(repo, runId);
+  const known = o.knownId ?? Number(await store.get(key));
+  let id = 0;
   if (known > 0) {
     try {
       await gh.updateCheckRun(known, check);
-      if (knownId !== void 0) await store.set(key, String(known), TTL.remember);
-      return known;
+      if (o.knownId !== void 0) await store.set(key, String(known), TTL.remember);
+      id = known;
     } catch (err) {
       if (err.status !== 404) throw err;
     }
   }
-  const id = await gh.createCheckRun(check);
-  await store.set(key, String(id), TTL.remember);
+  if (!id) {
+    id = await gh.createCheckRun(check);
+    await store.set(key, String(id), TTL.remember);
+  }
+  await store.set(keys.checkReportedAt(repo, runId), String(o.at), TTL.remember);
   return id;
 }
 
@@ -60129,7 +60142,11 @@ async function carryOut(plan, x) {
       await x.claim.accepted();
       x.log.info({ repo, run: run2.id, attempt: plan.attempt, dryRun, made: plan.made }, "re-ran failed jobs");
       deps.metrics.countRerun("auto", true, dryRun);
-      await report({ kind: "rerun", trigger: "auto", attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun });
+      const outcome = { kind: "rerun", trigger: "auto", attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun };
+      if (deps.deferReport && x.installationId !== null) {
+        const check = renderCheckRun(run2, outcome, plan.jobs, plan.verdicts, deps.appId !== null);
+        await deps.deferReport({ installationId: x.installationId, owner: x.gh.owner, repo: x.gh.repo, runId: run2.id, check, at: deps.now().getTime() });
+      } else await report(outcome);
       return;
     }
   }
@@ -60162,10 +60179,11 @@ async function retryLater(x, error, plan = NO_BODY) {
   const firstFailedAt = x.work?.firstFailedAt ?? now;
   const at = nextTryAt(tries, firstFailedAt, now, retryAfterMs, deps.retry);
   if (at === null) {
-    const hours = Math.round((now - firstFailedAt) / 36e5 * 10) / 10;
+    const ms = now - firstFailedAt;
+    const took = ms >= 36e5 ? `${Math.round(ms / 36e4) / 10} h` : ms >= 6e4 ? `${Math.round(ms / 6e4)} min` : `${Math.round(ms / 1e3)} s`;
     x.log.error({ repo, run: run2.id, tries, status: error.status }, `gave up re-running after GitHub failed ${tries} times: ${error.message}`);
     deps.metrics.gaveUp.inc();
-    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${took} (${tries} tries)` }, plan);
     return;
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
@@ -60224,10 +60242,23 @@ async function refuse(x, plan, outcome) {
   }
 }
 function reportOn(x, outcome, plan) {
-  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, plan.jobs, plan.verdicts, void 0, x.deps.appId !== null);
+  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, { jobs: plan.jobs, verdicts: plan.verdicts, button: x.deps.appId !== null, at: x.deps.now().getTime() });
 }
 async function commentOnPulls(gh, run2, body) {
   for (const number of run2.pullRequests.slice(0, 3)) await gh.createComment(number, body);
+}
+async function reportGivenUp(gh, deps, work, err) {
+  let run2 = null;
+  if (work.kind === "rerun") run2 = work.run ?? null;
+  else if (work.name === "workflow_run") {
+    const payload = work.payload;
+    if (payload.workflow_run) run2 = runFacts(payload.workflow_run, payload.repository?.full_name);
+  }
+  if (!run2 || !run2.id || !isFailedRun(run2)) return false;
+  const message = explainGitHubError(err, deps.now().getTime()).message;
+  deps.metrics.gaveUp.inc();
+  await writeCheckRun(gh, deps.store, run2, { kind: "error", trigger: "auto", message, gaveUpAfter: "the queue's retry bound (WORK_RETRY_HOURS)" }, { button: deps.appId !== null, at: deps.now().getTime() });
+  return true;
 }
 
 // src/handlers/workflow-run.ts
@@ -60274,7 +60305,7 @@ async function onPassedRerun(context, deps, run2) {
     const gh = gitHubClient(context.octokit, owner, repo);
     const allJobs = await gh.listJobs(run2.id, "all");
     const flaky = findFlaky(allJobs);
-    await writeCheckRun(gh, deps.store, run2, { kind: "flaky", flaky, attempt: run2.runAttempt });
+    await writeCheckRun(gh, deps.store, run2, { kind: "flaky", flaky, attempt: run2.runAttempt }, { at: deps.now().getTime() });
     context.log.info({ repo: fullName, run: run2.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
     deps.metrics.flakyJobs.inc(flaky.length);
     if (flaky.length === 0) return;
@@ -60868,7 +60899,7 @@ async function handleCheckRun(context, deps) {
     if (outcome.kind === "refused") deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
     else deps.metrics.countRerun("button", outcome.kind === "rerun", dryRun);
     try {
-      await writeCheckRun(gh, deps.store, run2, outcome, null, [], checkRun.id);
+      await writeCheckRun(gh, deps.store, run2, outcome, { knownId: checkRun.id, at: deps.now().getTime() });
     } catch (err) {
       context.log.error({ repo: fullName, err: explainGitHubError(err).message }, "could not update the check run");
     }
@@ -61153,13 +61184,14 @@ var RetryAt = class extends Error {
   reason;
 };
 function installationOf(work) {
-  if (work.kind === "rerun") return work.installationId;
+  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
   if (typeof work.installationId === "number") return work.installationId;
   const id = work.payload?.installation?.id;
   return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
 }
 function priorityOf(work, asked) {
   if (asked) return asked;
+  if (work.kind === "report") return "report";
   return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
 }
 
@@ -62394,6 +62426,18 @@ function rerunBot(options2 = {}) {
       options2.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {
       }));
       metrics.observeWork(queue);
+      queue.onGiveUp(async (work, err) => {
+        if (work.kind === "report") return;
+        const repository = work.kind === "rerun" ? null : work.payload.repository;
+        const [owner, repo] = work.kind === "rerun" ? [work.owner, work.repo] : [repository?.owner?.login, repository?.name];
+        const installationId = work.installationId ?? 0;
+        if (!owner || !repo || installationId <= 0) return;
+        await reportGivenUp(gitHubClient(await app.auth(installationId), owner, repo), deps, work, err);
+      });
+      deps.deferReport = async (report) => {
+        const added = await queue.add(`report:${report.owner}/${report.repo}:${report.runId}:${report.at}`, { kind: "report", ...report });
+        if (added.status !== "accepted") throw new Error(`the report could not be queued: ${added.reason}`);
+      };
     }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
     app.on("workflow_run.completed", guard("workflow_run", handleWorkflowRun));
@@ -62407,7 +62451,10 @@ function rerunBot(options2 = {}) {
           // A person's command: its writes go first at the installation's write gate.
           personWaiting.run(priorityOf(work) === "command", async () => {
             if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
-            else await handleDueRerun(await app.auth(work.installationId), deps, work);
+            else if (work.kind === "report") {
+              const gh = gitHubClient(await app.auth(work.installationId), work.owner, work.repo);
+              await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+            } else await handleDueRerun(await app.auth(work.installationId), deps, work);
           })
         )
       );

@@ -12,6 +12,7 @@ import { recoverDeliveries } from "./intake/recovery.js";
 import { handleDueRerun } from "./handlers/rerun-due.js";
 import { reportGivenUp } from "./execute/carry-out.js";
 import { gitHubClient } from "./github/client.js";
+import { writeRendered } from "./report/check-run-writer.js";
 import type { HoldSettings } from "./policy/pacing.js";
 import type { RetrySettings } from "./policy/github-answer.js";
 import { readSettings, type Settings } from "./settings.js";
@@ -149,12 +150,18 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       metrics.observeWork(queue);
       // Work the queue gives up on is never silent: the failed run's check run says so, with the button.
       queue.onGiveUp(async (work, err) => {
+        if (work.kind === "report") return; // the re-run was made; only its report is lost, and logged
         const repository = work.kind === "rerun" ? null : (work.payload as { repository?: { owner?: { login?: string }; name?: string } }).repository;
         const [owner, repo] = work.kind === "rerun" ? [work.owner, work.repo] : [repository?.owner?.login, repository?.name];
         const installationId = work.installationId ?? 0;
         if (!owner || !repo || installationId <= 0) return;
         await reportGivenUp(gitHubClient((await app.auth(installationId)) as never, owner, repo), deps, work, err);
       });
+      // Re-runs first: a report is handed to later work, at the lowest priority (execute/carry-out.ts).
+      deps.deferReport = async (report) => {
+        const added = await queue.add(`report:${report.owner}/${report.repo}:${report.runId}:${report.at}`, { kind: "report", ...report });
+        if (added.status !== "accepted") throw new Error(`the report could not be queued: ${added.reason}`);
+      };
     }
     acceptWebhooks(app.webhooks, deps.appId, { onSkip: (event) => metrics.webhooks.inc({ event, outcome: "skipped" }), queue });
 
@@ -170,7 +177,10 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
         // A person's command: its writes go first at the installation's write gate.
         personWaiting.run(priorityOf(work) === "command", async () => {
           if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
-          else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
+          else if (work.kind === "report") {
+            const gh = gitHubClient((await app.auth(work.installationId)) as never, work.owner, work.repo);
+            await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+          } else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
         }),
       );
     }

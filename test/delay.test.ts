@@ -57,6 +57,7 @@ describe("a delayed re-run in the handler", () => {
     expectCall(h, "PATCH", "/repos/o/r/check-runs/555", 200, {});
     await q.run(q.added[0].work);
     await q.run(q.added[0].work); // the queue retried it: done is done
+    await q.drainReports(); // re-runs first: the report follows as later work
     expect(h.calls.filter((c) => c.includes("rerun-failed-jobs"))).toHaveLength(1);
     expect((h.bodies["PATCH /repos/o/r/check-runs/555"][0] as { output: { title: string } }).output.title).toBe("Re-ran failed jobs: attempt 2 of 3 started");
   });

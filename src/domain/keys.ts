@@ -10,6 +10,7 @@ export const TTL = { lease: 5 * 60, claim: DAY, remember: 31 * DAY, configGenera
 export const keys = {
   autoEvent: (repo: string, runId: number, attempt: number) => `auto:${repo}:${runId}:${attempt}`,
   checkRun: (repo: string, runId: number) => `check:${repo}:${runId}`,
+  checkReportedAt: (repo: string, runId: number) => `check-at:${repo}:${runId}`,
   reran: (repo: string, runId: number) => `reran:${repo}:${runId}`,
   rerunIntent: (repo: string, runId: number, attempt: number) => `rerun-intent:${repo}:${runId}:${attempt}`,
   comment: (repo: string, commentId: number) => `comment:${repo}:${commentId}`,

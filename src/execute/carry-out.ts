@@ -21,7 +21,7 @@ import { nextTryAt } from "../policy/github-answer.js";
 import { afterRefusal } from "../policy/notify.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
-import type { Outcome } from "../report/check-run.js";
+import { renderCheckRun, type Outcome } from "../report/check-run.js";
 import type { Claim } from "../state/claims.js";
 import type { Deps } from "../state/deps.js";
 import { rememberRerun, rerunEvidence } from "../state/reruns.js";
@@ -135,7 +135,13 @@ export async function carryOut(plan: Plan, x: AutoRun): Promise<void> {
       await x.claim.accepted();
       x.log.info({ repo, run: run.id, attempt: plan.attempt, dryRun, made: plan.made }, "re-ran failed jobs");
       deps.metrics.countRerun("auto", true, dryRun);
-      await report({ kind: "rerun", trigger: "auto", attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun });
+      const outcome: Outcome = { kind: "rerun", trigger: "auto", attempt: plan.attempt, maxAttempts: plan.maxAttempts, why: plan.why, dryRun };
+      // Re-runs first: with a queue the report is handed to later work (durably, at the lowest
+      // priority), so in a storm this worker takes the next re-run at once and the reports follow.
+      if (deps.deferReport && x.installationId !== null) {
+        const check = renderCheckRun(run, outcome, plan.jobs, plan.verdicts, deps.appId !== null);
+        await deps.deferReport({ installationId: x.installationId, owner: x.gh.owner, repo: x.gh.repo, runId: run.id, check, at: deps.now().getTime() });
+      } else await report(outcome);
       return;
     }
   }
@@ -176,10 +182,11 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
   const firstFailedAt = x.work?.firstFailedAt ?? now;
   const at = nextTryAt(tries, firstFailedAt, now, retryAfterMs, deps.retry);
   if (at === null) {
-    const hours = Math.round(((now - firstFailedAt) / 3_600_000) * 10) / 10;
+    const ms = now - firstFailedAt;
+    const took = ms >= 3_600_000 ? `${Math.round(ms / 360_000) / 10} h` : ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
     x.log.error({ repo, run: run.id, tries, status: error.status }, `gave up re-running after GitHub failed ${tries} times: ${error.message}`);
     deps.metrics.gaveUp.inc();
-    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${hours} h (${tries} tries)` }, plan);
+    await reportOn(x, { kind: "error", trigger: "auto", message: error.message, gaveUpAfter: `${took} (${tries} tries)` }, plan);
     return;
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
@@ -253,7 +260,7 @@ async function refuse(x: AutoRun, plan: PlanBody, outcome: Extract<Outcome, { ki
 
 /** The run's one check run; a button only where a press reaches the bot (the app, not the Action). */
 function reportOn(x: AutoRun, outcome: Outcome, plan: Pick<PlanBody, "jobs" | "verdicts">): Promise<number> {
-  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, plan.jobs, plan.verdicts, undefined, x.deps.appId !== null);
+  return writeCheckRun(x.gh, x.deps.store, x.run, outcome, { jobs: plan.jobs, verdicts: plan.verdicts, button: x.deps.appId !== null, at: x.deps.now().getTime() });
 }
 
 export async function commentOnPulls(gh: GitHubClient, run: RunFacts, body: string): Promise<void> {
@@ -276,6 +283,6 @@ export async function reportGivenUp(gh: GitHubClient, deps: Deps, work: RerunWor
   if (!run || !run.id || !isFailedRun(run)) return false;
   const message = explainGitHubError(err, deps.now().getTime()).message;
   deps.metrics.gaveUp.inc();
-  await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message, gaveUpAfter: "the queue's retry bound (WORK_RETRY_HOURS)" }, null, [], undefined, deps.appId !== null);
+  await writeCheckRun(gh, deps.store, run, { kind: "error", trigger: "auto", message, gaveUpAfter: "the queue's retry bound (WORK_RETRY_HOURS)" }, { button: deps.appId !== null, at: deps.now().getTime() });
   return true;
 }

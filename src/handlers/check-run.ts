@@ -58,7 +58,7 @@ export async function handleCheckRun(context: CheckRunContext, deps: Deps): Prom
     if (outcome.kind === "refused") deps.metrics.refusals.inc({ reason: outcome.refusal.reason });
     else deps.metrics.countRerun("button", outcome.kind === "rerun", dryRun);
     try {
-      await writeCheckRun(gh, deps.store, run, outcome, null, [], checkRun.id);
+      await writeCheckRun(gh, deps.store, run, outcome, { knownId: checkRun.id, at: deps.now().getTime() });
     } catch (err) {
       context.log.error({ repo: fullName, err: explainGitHubError(err).message }, "could not update the check run");
     }

@@ -67,7 +67,7 @@ async function onPassedRerun(context: Context<"workflow_run.completed">, deps: D
     const gh = gitHubClient(context.octokit, owner, repo);
     const allJobs = await gh.listJobs(run.id, "all");
     const flaky = findFlaky(allJobs);
-    await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt });
+    await writeCheckRun(gh, deps.store, run, { kind: "flaky", flaky, attempt: run.runAttempt }, { at: deps.now().getTime() });
     context.log.info({ repo: fullName, run: run.id, flaky: flaky.map((f) => f.name) }, "run passed after re-run");
     deps.metrics.flakyJobs.inc(flaky.length);
     if (flaky.length === 0) return;

@@ -8,7 +8,8 @@ export const QUEUE_USAGE = "usage: rerun-bot queue list | rerun-bot queue retry 
 
 function describe(f: FailedWork): string {
   const w = f.work;
-  const what = w.kind === "rerun" ? `re-run ${w.owner}/${w.repo} run ${w.runId}` : `webhook ${w.name} ${w.id}`;
+  const what =
+    w.kind === "rerun" ? `re-run ${w.owner}/${w.repo} run ${w.runId}` : w.kind === "report" ? `report ${w.owner}/${w.repo} run ${w.runId}` : `webhook ${w.name} ${w.id}`;
   return `${f.id}\t${new Date(f.failedAt).toISOString()}\tinstallation ${installationOf(w)}\t${what}\t${f.attempts} attempts\t${f.error.replace(/\s+/g, " ").slice(0, 200)}`;
 }
 

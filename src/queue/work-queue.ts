@@ -14,6 +14,7 @@
  */
 import type { RerunEvidence } from "../domain/ledger.js";
 import type { RunFacts } from "../domain/facts.js";
+import type { CheckRunWrite } from "../github/client.js";
 
 /** A webhook, verified and screened, to be handled as Probot would have in the request. */
 export interface WebhookWork {
@@ -55,11 +56,30 @@ export interface RerunWork {
   run?: RunFacts;
 }
 
-export type Work = WebhookWork | RerunWork;
+/**
+ * A check run's report handed to later work by the executor after a re-run (execute/carry-out.ts):
+ * in a storm the worker takes the next re-run at once, and reports follow at the lowest priority.
+ */
+export interface ReportWork {
+  kind: "report";
+  installationId: number;
+  owner: string;
+  repo: string;
+  runId: number;
+  /** The check run as rendered when the re-run was made. */
+  check: CheckRunWrite;
+  /** When it was decided (ms): a report older than the run's last one is not written. */
+  at: number;
+}
 
-/** Served in this order: a person asked, then automatic work, then what the recovery sweep brought back. */
-export type WorkPriority = "command" | "auto" | "recovery";
-export const PRIORITY_RANK: Record<WorkPriority, number> = { command: 0, auto: 1, recovery: 2 };
+export type Work = WebhookWork | RerunWork | ReportWork;
+
+/**
+ * Served in this order: a person asked, then automatic work, then what the recovery sweep brought
+ * back, then the reports of re-runs already made.
+ */
+export type WorkPriority = "command" | "auto" | "recovery" | "report";
+export const PRIORITY_RANK: Record<WorkPriority, number> = { command: 0, auto: 1, recovery: 2, report: 3 };
 
 export interface AddOptions {
   delayMs?: number;
@@ -153,7 +173,7 @@ export function retryAtOf(err: unknown, depth = 0): RetryAt | null {
 }
 
 export function installationOf(work: Work): number {
-  if (work.kind === "rerun") return work.installationId;
+  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
   if (typeof work.installationId === "number") return work.installationId;
   const id = (work.payload as { installation?: { id?: unknown } } | null)?.installation?.id;
   return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
@@ -161,6 +181,7 @@ export function installationOf(work: Work): number {
 
 export function priorityOf(work: Work, asked?: WorkPriority): WorkPriority {
   if (asked) return asked;
+  if (work.kind === "report") return "report";
   return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
 }
 

@@ -3,7 +3,7 @@ import type { Store } from "./store.js";
 import type { Ledger } from "./ledger.js";
 import type { Marks } from "./marks.js";
 import type { Metrics } from "../metrics.js";
-import type { RerunWork } from "../queue/work-queue.js";
+import type { ReportWork, RerunWork } from "../queue/work-queue.js";
 import type { HoldSettings } from "../policy/pacing.js";
 import type { RetrySettings } from "../policy/github-answer.js";
 
@@ -43,6 +43,8 @@ export interface Deps {
   hold: HoldSettings;
   /** How long, and how often, a re-run GitHub failed transiently is asked for again. */
   retry: RetrySettings;
+  /** Hands a re-run's check-run report to later work (absent without a queue: reported at once). */
+  deferReport?: (report: Omit<ReportWork, "kind">) => Promise<void>;
   /** Pauses an installation's queued work until GitHub's rate limit lifts (absent without a queue). */
   park?: (installationId: number, untilMs: number) => Promise<void>;
 }

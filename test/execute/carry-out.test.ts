@@ -20,10 +20,12 @@ interface Case {
   button: boolean;
   queued: Partial<RerunWork> | null;
   parkedForMs?: number;
+  report?: boolean;
 }
 
 const cases: Case[] = [
-  { name: "201 accepted", status: 201, body: {}, title: /^Re-ran failed jobs: attempt 2 of 3 started$/, button: false, queued: null },
+  // Re-runs first: the report is handed to later work (the lowest priority), and written when it runs.
+  { name: "201 accepted", status: 201, body: {}, title: /^Re-ran failed jobs: attempt 2 of 3 started$/, button: false, queued: null, report: true },
   { name: "403 already running (someone was first)", status: 403, body: { message: "This workflow is already running" }, title: /^Not re-run: already running$/, button: false, queued: null },
   { name: "403 cannot be retried (a refusal for good)", status: 403, body: { message: "This workflow run cannot be retried" }, title: /^Not re-run: GitHub refused$/, button: true, queued: null },
   { name: "404 the run is gone", status: 404, body: { message: "Not Found" }, title: /^Not re-run: GitHub refused$/, button: true, queued: null },
@@ -51,11 +53,16 @@ describe("the executor: GitHub's answer to an automatic re-run", () => {
       expectCall(h, "POST", "/repos/o/r/actions/runs/42/rerun-failed-jobs", c.status, c.body, c.headers);
       expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 555 });
       await h.probot.receive({ id: `d${i}`, name: "workflow_run", payload: workflowRunEvent() } as never);
+      if (c.report) {
+        expect(h.bodies["POST /repos/o/r/check-runs"]).toBeUndefined();
+        expect(q.added.map((a) => a.work.kind)).toEqual(["report"]);
+        await q.drainReports();
+      }
       const check = h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string }; actions: unknown[] };
       expect(check.output.title).toMatch(c.title);
       expect(check.actions.length > 0).toBe(c.button);
       if (c.queued) expect(q.added).toEqual([expect.objectContaining({ work: expect.objectContaining({ kind: "rerun", runId: 42, ...c.queued }) })]);
-      else expect(q.added).toEqual([]);
+      else expect(q.added.filter((a) => a.work.kind !== "report")).toEqual([]);
       expect(q.parked).toEqual(c.parkedForMs ? [[1, NOW.getTime() + c.parkedForMs]] : []);
     }
   });

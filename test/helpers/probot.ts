@@ -23,7 +23,14 @@ export function memoryQueue() {
     ),
     park: async (installationId, untilMs) => void parked.push([installationId, untilMs]),
   };
-  return { queue, added, parked, run: (work: Work) => worker!(work) };
+  let reported = 0;
+  /** Runs the check-run reports handed to later work so far (the executor's re-runs first), once each. */
+  const drainReports = async () => {
+    const reports = added.filter((a) => a.work.kind === "report");
+    for (const r of reports.slice(reported)) await worker!(r.work);
+    reported = reports.length;
+  };
+  return { queue, added, parked, run: (work: Work) => worker!(work), drainReports };
 }
 
 export { APP_ID, example, examples } from "./examples.js";
