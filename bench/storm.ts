@@ -60,9 +60,11 @@ async function storm(github: FakeGitHub, mode: Design, N: number) {
     const reruns = () => github.requests.filter((r) => r.method === "POST" && r.path.startsWith("/repos/o/r/") && r.path.endsWith("/rerun-failed-jobs")).length;
     const deadline = Date.now() + LIMIT_S * 1000;
     while (reruns() < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    // The reports follow the re-runs: wait until no check run has been written for 5 s.
+    // The reports follow the re-runs (handed to later work, they may not have started yet): wait
+    // until every run has its check run, then until none has been written for 5 s.
     const checkRuns = () => github.requests.filter((r) => r.path.startsWith("/repos/o/r/check-runs") && r.method !== "GET").map((r) => r.at);
-    while (Date.now() < deadline && Date.now() - Math.max(0, ...checkRuns()) < 5_000) await new Promise((r) => setTimeout(r, 250));
+    const reported = () => new Set(github.checkRuns.map((c) => c.external_id).filter((id) => id !== "99999")).size;
+    while (Date.now() < deadline && (reported() < N || Date.now() - Math.max(0, ...checkRuns()) < 5_000)) await new Promise((r) => setTimeout(r, 250));
     const lastRerun = Math.max(...github.requests.filter((r) => r.path.startsWith("/repos/o/r/") && r.path.endsWith("/rerun-failed-jobs")).map((r) => r.at));
     const bRerun = github.requests.find((r) => r.path === "/repos/b/r/actions/runs/99999/rerun-failed-jobs")?.at;
     const since = (at: number) => (at - (performance.timeOrigin + started)) / 1000;
