@@ -58359,7 +58359,8 @@ var REFUSAL_REASONS = {
   "too-many-failed-jobs": { side: "ours", button: true },
   "config-invalid": { side: "ours", button: true },
   "permission": { side: "ours", button: true },
-  "breaker": { side: "ours", button: true }
+  "breaker": { side: "ours", button: true },
+  "backlog": { side: "ours", button: true }
 };
 function offersButton(reason) {
   return REFUSAL_REASONS[reason].button;
@@ -59618,8 +59619,42 @@ function retrySettings(env) {
   return { baseMs, maxDelayMs: Math.max(DEFAULT_RETRY.maxDelayMs, baseMs), giveUpAfterMs: n(env.RETRY_HOURS, DEFAULT_RETRY.giveUpAfterMs / 36e5, 1e-3, 48) * 36e5 };
 }
 
+// src/queue/work-queue.ts
+var RetryAt = class extends Error {
+  constructor(at, reason) {
+    super(`retry at ${new Date(at).toISOString()}: ${reason}`);
+    this.at = at;
+    this.reason = reason;
+    this.name = "RetryAt";
+  }
+  at;
+  reason;
+};
+function retryAtOf(err, depth = 0) {
+  if (err instanceof RetryAt) return err;
+  if (depth > 4 || typeof err !== "object" || err === null) return null;
+  for (const inner of [...err.errors ?? [], err.cause]) {
+    const found2 = retryAtOf(inner, depth + 1);
+    if (found2) return found2;
+  }
+  return null;
+}
+function installationOf(work) {
+  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
+  if (typeof work.installationId === "number") return work.installationId;
+  const id = work.payload?.installation?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
+}
+function priorityOf(work, asked) {
+  if (asked) return asked;
+  if (work.kind === "report") return "report";
+  return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
+}
+
 // src/github/errors.ts
-function readAnswer(err) {
+function readAnswer(err, nowMs = Date.now()) {
+  const parked = retryAtOf(err);
+  if (parked) return { status: 429, message: parked.message, headers: { "retry-after": String(Math.max(Math.ceil((parked.at - nowMs) / 1e3), 0)) } };
   const e = err;
   const status = typeof e?.status === "number" && e.status > 0 ? e.status : null;
   const message = typeof e?.response?.data?.message === "string" && e.response.data.message || typeof e?.message === "string" && e.message || "unknown error";
@@ -59650,7 +59685,7 @@ function describeAnswer(a, kind) {
   }
 }
 function explainGitHubError(err, nowMs = Date.now()) {
-  const answer = readAnswer(err);
+  const answer = readAnswer(err, nowMs);
   const kind = classifyAnswer(answer, nowMs);
   return { status: answer.status, kind, refused: kind.kind !== "retry", message: describeAnswer(answer, kind) };
 }
@@ -60122,7 +60157,8 @@ async function carryOut(plan, x) {
     case "refuse":
       return refuse(x, plan, plan.configErrors ? { kind: "config-invalid", errors: plan.configErrors } : { kind: "refused", refusal: plan.refusal });
     case "rerun-at": {
-      await schedule(x, { ...plan }, plan.at, { holds: plan.holds, tries: 0, firstFailedAt: void 0, delayWaited: true, judged: true });
+      const full = await schedule(x, { ...plan }, plan.at, { holds: plan.holds, tries: 0, firstFailedAt: void 0, delayWaited: true, judged: true });
+      if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
       if (plan.for === "hold") deps.metrics.held.inc();
       x.log.info({ repo, run: run2.id, at: plan.at.toISOString(), for: plan.for, dryRun }, plan.for === "hold" ? "re-run held for an outage" : "re-run scheduled");
       const windowMinutes = Math.round(deps.hold.windowMs / 6e4);
@@ -60191,7 +60227,8 @@ async function retryLater(x, error, plan = NO_BODY) {
   const spent = x.work?.spent || plan.attempt > 0;
   const judged = plan.attempt > 0 || (x.work?.judged ?? false);
   const delayWaited = plan.attempt > 0 || (x.work?.delayWaited ?? false);
-  await schedule(x, { ...plan, attempt, maxAttempts: maxAttempts2 }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  const full = await schedule(x, { ...plan, attempt, maxAttempts: maxAttempts2 }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
   x.log.info({ repo, run: run2.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
   const problem2 = error.status ? `GitHub answered ${error.status}` : error.message;
   await reportOn(x, { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts: maxAttempts2, since: new Date(firstFailedAt) }, plan).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
@@ -60219,8 +60256,12 @@ async function schedule(x, plan, at, o) {
     spent: o.spent,
     run: x.work?.run ?? run2
   };
-  await deps.schedule(work, Math.max(at.getTime() - deps.now().getTime(), 0));
+  const added = await deps.schedule(work, Math.max(at.getTime() - deps.now().getTime(), 0));
   if (x.work) await x.claim.retryable();
+  return added.status === "accepted" ? null : added.reason ?? "the installation's backlog is full";
+}
+function backlogRefusal(why) {
+  return { reason: "backlog", message: `${why}, so the re-run could not be queued for later (WORK_BACKLOG_PER_INSTALLATION); re-run it by hand or with the button` };
 }
 async function refuse(x, plan, outcome) {
   const { deps, gh, run: run2 } = x;
@@ -61170,29 +61211,6 @@ function readSettings(env) {
     recovery: recoverySettings(env),
     web: webSettings(env)
   };
-}
-
-// src/queue/work-queue.ts
-var RetryAt = class extends Error {
-  constructor(at, reason) {
-    super(`retry at ${new Date(at).toISOString()}: ${reason}`);
-    this.at = at;
-    this.reason = reason;
-    this.name = "RetryAt";
-  }
-  at;
-  reason;
-};
-function installationOf(work) {
-  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
-  if (typeof work.installationId === "number") return work.installationId;
-  const id = work.payload?.installation?.id;
-  return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
-}
-function priorityOf(work, asked) {
-  if (asked) return asked;
-  if (work.kind === "report") return "report";
-  return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
 }
 
 // src/intake/prefilter.ts
@@ -62422,6 +62440,7 @@ function rerunBot(options2 = {}) {
       deps.schedule = async (work, delayMs) => {
         const added = await queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
         if (added.status !== "accepted") app.log.warn({ repo: `${work.owner}/${work.repo}`, run: work.runId, reason: added.reason }, `scheduled re-run ${added.status}`);
+        return added;
       };
       options2.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {
       }));

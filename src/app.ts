@@ -144,6 +144,7 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
       deps.schedule = async (work, delayMs) => {
         const added = await queue.add(`rerun:${work.owner}/${work.repo}:${work.runId}:${work.runAttempt}:${work.holds ?? 0}:${work.tries ?? 0}`, work, { delayMs });
         if (added.status !== "accepted") app.log.warn({ repo: `${work.owner}/${work.repo}`, run: work.runId, reason: added.reason }, `scheduled re-run ${added.status}`);
+        return added;
       };
       // A rate-limited installation (seen by the Octokit class) holds its queued work too.
       options.parking?.onPark((installationId, until) => void queue.park(installationId, until).catch(() => {}));

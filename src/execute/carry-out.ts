@@ -19,6 +19,7 @@ import { gatherAndDecide } from "../facts/gather.js";
 import { githubSources } from "../facts/sources.js";
 import { nextTryAt } from "../policy/github-answer.js";
 import { afterRefusal } from "../policy/notify.js";
+import type { Refusal } from "../policy/limits.js";
 import type { RerunWork } from "../queue/work-queue.js";
 import { writeCheckRun } from "../report/check-run-writer.js";
 import { renderCheckRun, type Outcome } from "../report/check-run.js";
@@ -111,7 +112,8 @@ export async function carryOut(plan: Plan, x: AutoRun): Promise<void> {
       return refuse(x, plan, plan.configErrors ? { kind: "config-invalid", errors: plan.configErrors } : { kind: "refused", refusal: plan.refusal });
     case "rerun-at": {
       // Decided now, made later: the work is queued (durably) before the check run says so.
-      await schedule(x, { ...plan }, plan.at, { holds: plan.holds, tries: 0, firstFailedAt: undefined, delayWaited: true, judged: true });
+      const full = await schedule(x, { ...plan }, plan.at, { holds: plan.holds, tries: 0, firstFailedAt: undefined, delayWaited: true, judged: true });
+      if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
       if (plan.for === "hold") deps.metrics.held.inc();
       x.log.info({ repo, run: run.id, at: plan.at.toISOString(), for: plan.for, dryRun }, plan.for === "hold" ? "re-run held for an outage" : "re-run scheduled");
       const windowMinutes = Math.round(deps.hold.windowMs / 60_000);
@@ -195,7 +197,8 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
   // Past the judging (a plan in hand), the retry keeps its verdict and its wait; before it, it decides afresh.
   const judged = plan.attempt > 0 || (x.work?.judged ?? false);
   const delayWaited = plan.attempt > 0 || (x.work?.delayWaited ?? false);
-  await schedule(x, { ...plan, attempt, maxAttempts }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  const full = await schedule(x, { ...plan, attempt, maxAttempts }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
   x.log.info({ repo, run: run.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
   const problem = error.status ? `GitHub answered ${error.status}` : error.message;
   // Rate-limited, this write may be refused too: the next try reports either way.
@@ -208,7 +211,7 @@ async function schedule(
   plan: Pick<PlanBody, "maxAttempts" | "why" | "evidence" | "verdicts" | "attempt">,
   at: Date,
   o: { holds: number; tries: number; firstFailedAt: number | undefined; spent?: boolean; delayWaited: boolean; judged: boolean },
-): Promise<void> {
+): Promise<string | null> {
   const { deps, run } = x;
   if (!deps.schedule || x.installationId === null) throw new Error("no queue to schedule a re-run on");
   const infrastructure = plan.verdicts.some((v) => v.kind === "flake" && v.category === "infrastructure");
@@ -231,9 +234,15 @@ async function schedule(
     spent: o.spent,
     run: x.work?.run ?? run,
   };
-  await deps.schedule(work, Math.max(at.getTime() - deps.now().getTime(), 0));
+  const added = await deps.schedule(work, Math.max(at.getTime() - deps.now().getTime(), 0));
   // Due work holds the claim of its own key: the next look is new work under the same key.
   if (x.work) await x.claim.retryable();
+  return added.status === "accepted" ? null : (added.reason ?? "the installation's backlog is full");
+}
+
+/** The installation's backlog was full: the re-run could not be queued for later, and the check run says so. */
+function backlogRefusal(why: string): Refusal {
+  return { reason: "backlog", message: `${why}, so the re-run could not be queued for later (WORK_BACKLOG_PER_INSTALLATION); re-run it by hand or with the button` };
 }
 
 /** A refusal on the check run, and for a run the bot gave up on, the ledger and the one optional PR comment. */

@@ -3,6 +3,7 @@
  * classification in policy/github-answer.ts, and the words people read are made from that kind.
  */
 import { classifyAnswer, type AnswerKind, type GitHubAnswer, type RefusedWhy } from "../policy/github-answer.js";
+import { retryAtOf } from "../queue/work-queue.js";
 
 export interface ExplainedError {
   status: number | null;
@@ -12,8 +13,14 @@ export interface ExplainedError {
   message: string;
 }
 
-/** The answer inside an Octokit error (or a network error, which has none). */
-export function readAnswer(err: unknown): GitHubAnswer {
+/**
+ * The answer inside an Octokit error (or a network error, which has none). A call the app's Octokit
+ * class held back because GitHub parked the installation (RetryAt, github/octokit.ts) reads as the
+ * rate limit it is: asked again when the park lifts, never sent early.
+ */
+export function readAnswer(err: unknown, nowMs = Date.now()): GitHubAnswer {
+  const parked = retryAtOf(err);
+  if (parked) return { status: 429, message: parked.message, headers: { "retry-after": String(Math.max(Math.ceil((parked.at - nowMs) / 1000), 0)) } };
   const e = err as { status?: unknown; message?: unknown; response?: { data?: { message?: unknown }; headers?: Record<string, unknown> } };
   const status = typeof e?.status === "number" && e.status > 0 ? e.status : null;
   const message =
@@ -51,7 +58,7 @@ export function describeAnswer(a: GitHubAnswer, kind: AnswerKind): string {
 }
 
 export function explainGitHubError(err: unknown, nowMs = Date.now()): ExplainedError {
-  const answer = readAnswer(err);
+  const answer = readAnswer(err, nowMs);
   const kind = classifyAnswer(answer, nowMs);
   return { status: answer.status, kind, refused: kind.kind !== "retry", message: describeAnswer(answer, kind) };
 }

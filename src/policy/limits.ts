@@ -30,6 +30,7 @@ export const REFUSAL_REASONS = {
   "config-invalid": { side: "ours", button: true },
   "permission": { side: "ours", button: true },
   "breaker": { side: "ours", button: true },
+  "backlog": { side: "ours", button: true },
 } as const satisfies Record<string, { side: "github" | "ours"; button: boolean }>;
 
 export type RefusalReason = keyof typeof REFUSAL_REASONS;

@@ -3,7 +3,7 @@ import type { Store } from "./store.js";
 import type { Ledger } from "./ledger.js";
 import type { Marks } from "./marks.js";
 import type { Metrics } from "../metrics.js";
-import type { ReportWork, RerunWork } from "../queue/work-queue.js";
+import type { AddResult, ReportWork, RerunWork } from "../queue/work-queue.js";
 import type { HoldSettings } from "../policy/pacing.js";
 import type { RetrySettings } from "../policy/github-answer.js";
 
@@ -31,7 +31,7 @@ export interface Deps {
   random: () => number;
   metrics: Metrics;
   /** Queues a re-run for later (auto.delay); absent without a queue (inline, the Action). */
-  schedule?: (work: RerunWork, delayMs: number) => Promise<void>;
+  schedule?: (work: RerunWork, delayMs: number) => Promise<AddResult>;
   /**
    * Nothing outlives one event (the Action): counts the store would keep between events are read
    * from what GitHub records instead, or refused where GitHub records nothing to count with.

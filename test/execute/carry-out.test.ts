@@ -85,3 +85,22 @@ describe("work the queue gave up on is never silent", () => {
     expect(await reportGivenUp(gh, deps as never, { kind: "webhook", name: "issue_comment", payload: {} }, err)).toBe(false);
   });
 });
+
+describe("a full backlog is said on the check run", () => {
+  test("a delayed re-run that the installation's backlog cannot take: not re-run (backlog), with the button", async () => {
+    for (let i = 0; i < 2; i++) {
+      const q = memoryQueue();
+      const queue = { ...q.queue, add: async () => ({ status: "dropped" as const, reason: "this installation already has 2000 jobs waiting" }) };
+      const h = await harness({ queue });
+      config(h, "auto:\n  enabled: true\n  delay: 2m\n");
+      expectCall(h, "GET", "/repos/o/r/actions/runs/42", 200, apiRun());
+      expectCall(h, "GET", "/repos/o/r/pulls/5", 200, { number: 5, head: { sha: "abc123" } });
+      expectCall(h, "POST", "/repos/o/r/check-runs", 201, { id: 555 });
+      await h.probot.receive({ id: `d${i}`, name: "workflow_run", payload: workflowRunEvent() } as never);
+      const check = h.bodies["POST /repos/o/r/check-runs"][0] as { output: { title: string; summary: string }; actions: unknown[] };
+      expect(check.output.title).toBe("Not re-run: backlog");
+      expect(check.output.summary).toContain("2000 jobs waiting");
+      expect(check.actions).toHaveLength(1);
+    }
+  });
+});

@@ -55,3 +55,16 @@ describe("nextTryAt: backoff, then give up after the bound", () => {
     expect(retrySettings({ RETRY_HOURS: "999", RETRY_BASE_SECONDS: "0" })).toMatchObject({ giveUpAfterMs: 48 * 3_600_000, baseMs: 1_000 });
   });
 });
+
+describe("a call the Octokit class held back for a parked installation", () => {
+  test("reads as GitHub's rate limit, asked again when the park lifts", async () => {
+    const { RetryAt } = await import("../../src/queue/work-queue.js");
+    const { explainGitHubError } = await import("../../src/github/errors.js");
+    const parked = new RetryAt(NOW + 90_000, "GitHub rate limit");
+    for (const err of [parked, new AggregateError([parked], "wrapped")]) {
+      const e = explainGitHubError(err, NOW);
+      expect(e.kind).toEqual({ kind: "retry", why: "rate-limit", retryAfterMs: 90_000 });
+      expect(e.message).toBe("GitHub's rate limit was hit");
+    }
+  });
+});
