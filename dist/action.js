@@ -62472,7 +62472,13 @@ function rerunBot(options2 = {}) {
             if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload });
             else if (work.kind === "report") {
               const gh = gitHubClient(await app.auth(work.installationId), work.owner, work.repo);
-              await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+              try {
+                await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+              } catch (err) {
+                const explained = explainGitHubError(err, deps.now().getTime());
+                if (explained.kind.kind === "retry") throw err;
+                app.log.error({ err, repo: `${work.owner}/${work.repo}`, run: work.runId }, `check run not written: ${explained.message}`);
+              }
             } else await handleDueRerun(await app.auth(work.installationId), deps, work);
           })
         )

@@ -13,6 +13,7 @@ import { handleDueRerun } from "./handlers/rerun-due.js";
 import { reportGivenUp } from "./execute/carry-out.js";
 import { gitHubClient } from "./github/client.js";
 import { writeRendered } from "./report/check-run-writer.js";
+import { explainGitHubError } from "./github/errors.js";
 import type { HoldSettings } from "./policy/pacing.js";
 import type { RetrySettings } from "./policy/github-answer.js";
 import { readSettings, type Settings } from "./settings.js";
@@ -180,7 +181,14 @@ export function rerunBot(options: AppOptions = {}): ApplicationFunction {
           if (work.kind === "webhook") await app.webhooks.receive({ id: work.id, name: work.name, payload: work.payload } as never);
           else if (work.kind === "report") {
             const gh = gitHubClient((await app.auth(work.installationId)) as never, work.owner, work.repo);
-            await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+            try {
+              await writeRendered(gh, deps.store, work.runId, work.check, { at: work.at, late: true });
+            } catch (err) {
+              // GitHub's trouble: the queue asks again. A refusal (422) would only be refused again.
+              const explained = explainGitHubError(err, deps.now().getTime());
+              if (explained.kind.kind === "retry") throw err;
+              app.log.error({ err, repo: `${work.owner}/${work.repo}`, run: work.runId }, `check run not written: ${explained.message}`);
+            }
           } else await handleDueRerun((await app.auth(work.installationId)) as never, deps, work);
         }),
       );

@@ -10,7 +10,7 @@ import { redisNotice, redisSuites } from "./helpers/redis-notice.js";
 
 test("the notice names every skipped suite and how to get redis-server; none when it is there", () => {
   const suites = redisSuites();
-  expect(suites).toEqual(expect.arrayContaining(["test/redis-store.test.ts", "test/e2e/redis-queue.test.ts"]));
+  expect(suites).toEqual(expect.arrayContaining(["test/state/redis-store.test.ts", "test/e2e/redis-queue.test.ts"]));
   const notice = redisNotice(false, suites)!;
   expect(notice).toMatch(/redis-server is not on PATH: the Redis tests in \d+ files are SKIPPED/);
   expect(notice).toContain("sudo apt-get install redis-server");

@@ -60,7 +60,9 @@ test("a verbose run logs what happened and no credential", async () => {
 
   const reruns = () => github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/rerun-failed-jobs"));
   await waitFor(() => reruns().some((r) => r.path.includes("/runs/42/")) && reruns().some((r) => r.path.includes("/runs/43/")), 20_000);
-  await waitFor(() => github.comments.length >= 1 && github.checkRuns.length >= 1, 20_000).catch((e) => { console.log(github.calls(), bot.output().slice(-6000)); throw e; });
+  // Both runs' reports were written or refused (they follow the re-runs, as later work).
+  const reports = () => github.requests.filter((r) => r.method === "POST" && r.path.endsWith("/check-runs")).length;
+  await waitFor(() => github.comments.length >= 1 && github.checkRuns.length >= 1 && reports() >= 2, 20_000).catch((e) => { console.log(github.calls(), bot.output().slice(-6000)); throw e; });
   await bot.stop();
   const logs = bot.output();
 
