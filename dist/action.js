@@ -26948,6 +26948,55 @@ var init_ledger = __esm({
   }
 });
 
+// src/queue/work-queue.ts
+function retryAtOf(err, depth = 0) {
+  if (err instanceof RetryAt) return err;
+  if (depth > 4 || typeof err !== "object" || err === null) return null;
+  for (const inner of [...err.errors ?? [], err.cause]) {
+    const found2 = retryAtOf(inner, depth + 1);
+    if (found2) return found2;
+  }
+  return null;
+}
+function installationOf(work) {
+  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
+  if (typeof work.installationId === "number") return work.installationId;
+  const id = work.payload?.installation?.id;
+  return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
+}
+function priorityOf(work, asked) {
+  if (asked) return asked;
+  if (work.kind === "report") return "report";
+  return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
+}
+function queueLimits(env, concurrency) {
+  return {
+    retryMs: clamp2(env.WORK_RETRY_HOURS, 6, 1e-3, 72) * 36e5,
+    backlog: Math.round(clamp2(env.WORK_BACKLOG_PER_INSTALLATION, 2e3, 10, 1e5)),
+    perInstallation: Math.round(clamp2(env.WORK_PER_INSTALLATION, Math.max(1, Math.ceil(concurrency / 2)), 1, concurrency))
+  };
+}
+var RetryAt, clamp2;
+var init_work_queue = __esm({
+  "src/queue/work-queue.ts"() {
+    "use strict";
+    RetryAt = class extends Error {
+      constructor(at, reason) {
+        super(`retry at ${new Date(at).toISOString()}: ${reason}`);
+        this.at = at;
+        this.reason = reason;
+        this.name = "RetryAt";
+      }
+      at;
+      reason;
+    };
+    clamp2 = (raw, fallback, min, max) => {
+      const n = raw === void 0 || raw === "" ? fallback : Number(raw);
+      return Number.isFinite(n) ? Math.min(Math.max(n, min), max) : fallback;
+    };
+  }
+});
+
 // node_modules/prom-client/lib/util.js
 var require_util2 = __commonJS({
   "node_modules/prom-client/lib/util.js"(exports2) {
@@ -59619,39 +59668,8 @@ function retrySettings(env) {
   return { baseMs, maxDelayMs: Math.max(DEFAULT_RETRY.maxDelayMs, baseMs), giveUpAfterMs: n(env.RETRY_HOURS, DEFAULT_RETRY.giveUpAfterMs / 36e5, 1e-3, 48) * 36e5 };
 }
 
-// src/queue/work-queue.ts
-var RetryAt = class extends Error {
-  constructor(at, reason) {
-    super(`retry at ${new Date(at).toISOString()}: ${reason}`);
-    this.at = at;
-    this.reason = reason;
-    this.name = "RetryAt";
-  }
-  at;
-  reason;
-};
-function retryAtOf(err, depth = 0) {
-  if (err instanceof RetryAt) return err;
-  if (depth > 4 || typeof err !== "object" || err === null) return null;
-  for (const inner of [...err.errors ?? [], err.cause]) {
-    const found2 = retryAtOf(inner, depth + 1);
-    if (found2) return found2;
-  }
-  return null;
-}
-function installationOf(work) {
-  if (work.kind === "rerun" || work.kind === "report") return work.installationId;
-  if (typeof work.installationId === "number") return work.installationId;
-  const id = work.payload?.installation?.id;
-  return typeof id === "number" && Number.isSafeInteger(id) ? id : 0;
-}
-function priorityOf(work, asked) {
-  if (asked) return asked;
-  if (work.kind === "report") return "report";
-  return work.kind === "webhook" && (work.name === "issue_comment" || work.name === "check_run") ? "command" : "auto";
-}
-
 // src/github/errors.ts
+init_work_queue();
 function readAnswer(err, nowMs = Date.now()) {
   const parked = retryAtOf(err);
   if (parked) return { status: 429, message: parked.message, headers: { "retry-after": String(Math.max(Math.ceil((parked.at - nowMs) / 1e3), 0)) } };
@@ -61174,6 +61192,26 @@ function configTtlMs(env) {
   return Number.isFinite(s) ? Math.min(Math.max(s, 0), 3600) * 1e3 : 6e5;
 }
 
+// src/queue/file-queue.ts
+init_work_queue();
+
+// src/queue/create.ts
+init_work_queue();
+function queueKind(env) {
+  const wanted = env.WORK_QUEUE;
+  if (wanted === "inline" || wanted === "file" || wanted === "redis") return wanted;
+  return env.REDIS_URL ? "redis" : "file";
+}
+function queueSettings(env) {
+  const concurrency = Math.min(Math.max(Number(env.WORK_CONCURRENCY ?? 8) || 8, 1), 64);
+  return {
+    kind: queueKind(env),
+    concurrency,
+    startsPerSecond: Math.min(Math.max(Number(env.WORK_STARTS_PER_SECOND ?? 2) || 2, 1), 50),
+    limits: queueLimits(env, concurrency)
+  };
+}
+
 // src/web/settings.ts
 var REQUIRED = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SESSION_SECRET"];
 var MIN_SECRET = 32;
@@ -61205,6 +61243,7 @@ function readSettings(env) {
     appId: Number.isSafeInteger(id) && id > 0 ? id : null,
     redisUrl: env.REDIS_URL || null,
     dataDir: env.DATA_DIR || "data",
+    queue: queueSettings(env),
     configTtlMs: configTtlMs(env),
     hold: holdSettings(env),
     retry: retrySettings(env),
@@ -61214,6 +61253,7 @@ function readSettings(env) {
 }
 
 // src/intake/prefilter.ts
+init_work_queue();
 function mayNeedAction(name, payload, appId) {
   if (typeof payload !== "object" || payload === null) return false;
   switch (name) {
@@ -61264,6 +61304,9 @@ function acceptWebhooks(webhooks, appId, options2 = {}) {
     return receive(event);
   };
 }
+
+// src/app.ts
+init_work_queue();
 
 // src/github/write-gate.ts
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -62576,6 +62619,7 @@ function limitedUntil(status, headers, message, now) {
 }
 
 // src/github/octokit.ts
+init_work_queue();
 var MAX_SECONDARY_WAIT_S = 60;
 function countCalls(observe) {
   return (octokit) => {

@@ -16,6 +16,7 @@ import { explain, EXPLAIN_USAGE, parseTarget } from "./explain.js";
 import { backtest, BACKTEST_USAGE, parseBacktestArgs } from "./backtest.js";
 import { readDotenv } from "./dotenv.js";
 import { createQueue } from "./queue/create.js";
+import { readSettings } from "./settings.js";
 import { queueCommand, QUEUE_USAGE } from "./queue/admin.js";
 
 const USAGE = [`usage: rerun-bot check [path ...]   (default ${CONFIG_PATH})`, EXPLAIN_USAGE, BACKTEST_USAGE, ...QUEUE_USAGE.split(" | ")]
@@ -65,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === "queue") {
     // The queue the server uses: BullMQ with REDIS_URL, else the files under DATA_DIR.
     const env = { ...process.env, ...readDotenv() };
-    const queue = (await createQueue({ ...env, WORK_QUEUE: env.REDIS_URL ? "redis" : "file" }))!;
+    const settings = readSettings(env);
+    const quiet = { warn: (o: object, m: string) => console.error(m, o), error: (o: object, m: string) => console.error(m, o) };
+    const queue = (await createQueue({ ...settings.queue, kind: settings.redisUrl ? "redis" : "file" }, settings, quiet))!;
     try {
       return await queueCommand(rest, queue, console.log, console.error);
     } finally {

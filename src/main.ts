@@ -31,19 +31,21 @@ async function main(): Promise<void> {
   // The environment as Probot will see it (it applies .env over the environment), so a REDIS_URL or
   // DATA_DIR in .env picks the queue and the ledger too, not only the store.
   const env = { ...process.env, ...readDotenv() };
+  // Every setting read once, from the environment as Probot will see it.
+  const settings = readSettings(env);
   // Probot reads HOST itself when it starts (after applying .env, which may set it).
   const host = listenHost(env);
   if (host) process.env.HOST = host;
+  // The server's one logger: Probot's, with redaction; the queue writes to it too.
+  const log = await serverLog(env);
   // Accept, then work: a durable queue (a file per job under DATA_DIR, or BullMQ with REDIS_URL).
-  const queue = await createQueue(env);
+  const queue = await createQueue(settings.queue, settings, log);
   // With a queue, a rate-limited installation is parked: its calls wait for GitHub's time in the queue.
   const parking = queue ? new Parking() : undefined;
   const throttling = new SharedThrottling();
   const Octokit = rerunOctokit({ contents: new ConditionalCache(), onCall: metrics.observeCall, parking, throttling });
   // The flaky-jobs ledger: Redis with REDIS_URL (app.ts), else a file per repo beside the queue.
-  const settings = readSettings(env);
   const ledger = settings.redisUrl ? undefined : new FileLedger(settings.dataDir);
-  const log = await serverLog(env);
   // Without Redis the store is in memory: the marks that must outlive a crash go to files beside the queue.
   const marks = settings.redisUrl ? undefined : new FileMarks(settings.dataDir);
   const server = await run(rerunBot({ settings, metrics, queue, ledger, marks, parking, throttling, recovery: settings.recovery }), { Octokit, log } as never);

@@ -8,6 +8,7 @@ import { configTtlMs } from "./config/ttl.js";
 import { retrySettings, type RetrySettings } from "./policy/github-answer.js";
 import { holdSettings, type HoldSettings } from "./policy/pacing.js";
 import { recoverySettings } from "./intake/recovery.js";
+import { queueSettings, type QueueSettings } from "./queue/create.js";
 import { webSettings, type WebConfig } from "./web/settings.js";
 
 export interface Settings {
@@ -17,6 +18,8 @@ export interface Settings {
   redisUrl: string | null;
   /** DATA_DIR: the file queue, the ledger and the re-run marks without Redis. */
   dataDir: string;
+  /** WORK_QUEUE, WORK_CONCURRENCY, WORK_* bounds. */
+  queue: QueueSettings;
   /** CONFIG_TTL_SECONDS: how long a repo's parsed config is trusted without asking GitHub. */
   configTtlMs: number;
   hold: HoldSettings;
@@ -31,6 +34,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     appId: Number.isSafeInteger(id) && id > 0 ? id : null,
     redisUrl: env.REDIS_URL || null,
     dataDir: env.DATA_DIR || "data",
+    queue: queueSettings(env),
     configTtlMs: configTtlMs(env),
     hold: holdSettings(env),
     retry: retrySettings(env),

@@ -4,7 +4,7 @@
  * each webhook handled inside its request, the first version's design, kept as the bench's baseline).
  */
 import { FileQueue } from "./file-queue.js";
-import { queueLimits, type WorkQueue } from "./work-queue.js";
+import { queueLimits, type QueueLimits, type WorkQueue } from "./work-queue.js";
 
 export type QueueKind = "file" | "redis" | "inline";
 
@@ -14,24 +14,42 @@ export function queueKind(env: NodeJS.ProcessEnv): QueueKind {
   return env.REDIS_URL ? "redis" : "file";
 }
 
-const log = {
-  warn: (obj: object, msg: string) => console.warn(JSON.stringify({ level: "warn", msg, ...obj })),
-  error: (obj: object, msg: string) => console.error(JSON.stringify({ level: "error", msg, ...obj })),
-};
+export interface QueueSettings {
+  kind: QueueKind;
+  /** WORK_CONCURRENCY: jobs worked on at once (1..64). */
+  concurrency: number;
+  /** WORK_STARTS_PER_SECOND: one installation's jobs started per second over all instances (Redis). */
+  startsPerSecond: number;
+  limits: QueueLimits;
+}
 
-export async function createQueue(env: NodeJS.ProcessEnv): Promise<WorkQueue | null> {
+export function queueSettings(env: NodeJS.ProcessEnv): QueueSettings {
   const concurrency = Math.min(Math.max(Number(env.WORK_CONCURRENCY ?? 8) || 8, 1), 64);
-  switch (queueKind(env)) {
+  return {
+    kind: queueKind(env),
+    concurrency,
+    startsPerSecond: Math.min(Math.max(Number(env.WORK_STARTS_PER_SECOND ?? 2) || 2, 1), 50),
+    limits: queueLimits(env, concurrency),
+  };
+}
+
+export interface QueueLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The queue a server uses; `log` is the server's one logger. */
+export async function createQueue(s: QueueSettings, where: { redisUrl: string | null; dataDir: string }, log: QueueLog): Promise<WorkQueue | null> {
+  switch (s.kind) {
     case "inline":
       return null;
     case "redis": {
-      if (!env.REDIS_URL) throw new Error("WORK_QUEUE=redis needs REDIS_URL");
+      if (!where.redisUrl) throw new Error("WORK_QUEUE=redis needs REDIS_URL");
       // Loaded only then: one instance needs none of BullMQ.
       const { BullQueue } = await import("./bullmq-queue.js");
-      const starts = Math.min(Math.max(Number(env.WORK_STARTS_PER_SECOND ?? 2) || 2, 1), 50);
-      return new BullQueue({ url: env.REDIS_URL, concurrency, limits: queueLimits(env, concurrency), startsPerSecond: starts, log });
+      return new BullQueue({ url: where.redisUrl, concurrency: s.concurrency, limits: s.limits, startsPerSecond: s.startsPerSecond, log });
     }
     case "file":
-      return new FileQueue({ dir: env.DATA_DIR || "data", concurrency, limits: queueLimits(env, concurrency), log });
+      return new FileQueue({ dir: where.dataDir, concurrency: s.concurrency, limits: s.limits, log });
   }
 }
