@@ -1,7 +1,7 @@
 /**
  * The automatic re-run decision, as pure functions in stages so that the handler fetches only what
- * the next stage needs: the payload alone (screenRun), then the job list and evidence (judgeRun),
- * then, just before the re-run, the run's and the pull request's current state (checkStillWanted).
+ * the next stage needs: the payload alone (screenRun), then the job list and evidence (judgeRun).
+ * policy/decide.ts calls both, and owns whether the run is still wanted just before the re-run.
  */
 import type { AutoConfig } from "../config/schema.js";
 import { workflowNames, type JobFacts, type RunFacts } from "../domain/facts.js";
@@ -133,31 +133,4 @@ export function judgeRun(
   const listed = flakes.slice(0, 10).map((v) => `${v.job.name}: ${v.evidence} (${v.rule.label})`);
   const why = flakes.length > 10 ? `${listed.join("; ")}; and ${flakes.length - 10} more` : listed.join("; ");
   return { kind: "rerun", verdicts, maxAttempts: limit, why: `every failed job is a flake by the rules: ${why}` };
-}
-
-/**
- * Just before the re-run, from the run as GitHub has it now and the pull request's head: a delivery
- * for an older attempt, a run someone already re-ran, or a PR that moved on is not re-run.
- */
-export function checkStillWanted(
-  delivered: Pick<RunFacts, "runAttempt" | "headSha">,
-  current: Pick<RunFacts, "runAttempt" | "status"> | null,
-  pullHeadSha: string | null,
-): { kind: "ok" } | { kind: "stale"; why: string } | { kind: "refuse"; refusal: Refusal } {
-  if (current && current.runAttempt > delivered.runAttempt) {
-    return { kind: "stale", why: `the run is at attempt ${current.runAttempt} already; this delivery is for attempt ${delivered.runAttempt}` };
-  }
-  if (current && current.status !== "completed") {
-    return { kind: "stale", why: "the run is running again (someone re-ran it)" };
-  }
-  if (pullHeadSha && pullHeadSha !== delivered.headSha) {
-    return {
-      kind: "refuse",
-      refusal: {
-        reason: "superseded",
-        message: `the pull request's head has moved on to ${pullHeadSha.slice(0, 7)}, so this commit's result no longer matters`,
-      },
-    };
-  }
-  return { kind: "ok" };
 }

@@ -40,13 +40,6 @@ export interface Refusal {
   message: string;
 }
 
-/** GitHub answered a re-run with "already running": someone (a person, another bot) re-ran it first. */
-export function alreadyRunning(githubMessage: string): Refusal | null {
-  return /already running/i.test(githubMessage)
-    ? { reason: "already-running", message: "GitHub says the run is already running: someone re-ran it first" }
-    : null;
-}
-
 /** Nothing GitHub would refuse is offered as a button. */
 export function offersButton(reason: RefusalReason): boolean {
   return REFUSAL_REASONS[reason].button;

@@ -1,4 +1,4 @@
-import { checkStillWanted, judgeRun, screenRun } from "../../src/policy/auto-rerun.js";
+import { judgeRun, screenRun } from "../../src/policy/auto-rerun.js";
 import { rulesNeedJobs, rulesOf } from "../../src/policy/rules.js";
 import { auto, daysAgo, job, NOW, run } from "../helpers/facts.js";
 
@@ -114,19 +114,5 @@ describe("judgeRun: today's flat keys as one implicit rule", () => {
       reason: "real-failure",
       message: 'job "unit" is not proven a flake: failed step "Run tests" is not in steps',
     });
-  });
-});
-
-describe("checkStillWanted: just before the re-run", () => {
-  const delivered = { runAttempt: 1, headSha: "abc123" };
-  test.each([
-    ["current attempt, PR head unchanged", { runAttempt: 1, status: "completed" }, "abc123", "ok"],
-    ["no PR to check", { runAttempt: 1, status: "completed" }, null, "ok"],
-    ["a newer attempt exists: stale delivery", { runAttempt: 2, status: "completed" }, "abc123", "stale"],
-    ["running again (someone re-ran it)", { runAttempt: 1, status: "queued" }, null, "stale"],
-    ["the PR moved on", { runAttempt: 1, status: "completed" }, "def456", "refuse"],
-    ["run not read (jobs said the attempt)", null, "abc123", "ok"],
-  ])("%s", (_name, current, pullHead, expected) => {
-    expect(checkStillWanted(delivered, current, pullHead).kind).toBe(expected);
   });
 });

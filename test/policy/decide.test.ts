@@ -132,6 +132,18 @@ const cases: Case[] = [
     asked: ["trips", "current"],
   },
   {
+    name: "running again at the same attempt (someone re-ran it just now): a stale webhook is silent",
+    world: { current: { runAttempt: 1, status: "queued", conclusion: null } },
+    want: { kind: "nothing", why: expect.stringContaining("started again") },
+    asked: ["trips", "current"],
+  },
+  {
+    name: "a run of no pull request: nothing can supersede it",
+    world: { pullHead: null },
+    want: { kind: "rerun-now" },
+    asked: ["trips", "current", "pull-head", "budget"],
+  },
+  {
     name: "the PR moved on: superseded",
     world: { pullHead: "fff9999" },
     want: { kind: "refuse", refusal: expect.objectContaining({ reason: "superseded" }) },
