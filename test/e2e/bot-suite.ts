@@ -1,4 +1,5 @@
 import { startBot, type Bot } from "./server.js";
+import { startRedis } from "../helpers/redis.js";
 
 /**
  * A suite's fake GitHub and the bots it starts: the fake starts once, is reset before each test,
@@ -30,4 +31,26 @@ export function botSuite(github: { start(): Promise<number>; stop(): Promise<voi
       });
     },
   };
+}
+
+/**
+ * A describe block's fake GitHub, a throwaway redis-server and two bots sharing it (the queue on
+ * BullMQ): either instance takes webhooks, both do the work. Filled in before the block's tests.
+ */
+export function twoInstancesOnRedis(github: { start(): Promise<number>; stop(): Promise<void>; port: number }) {
+  const bots: Bot[] = [];
+  const redis = { url: "", stop: async () => {} };
+  beforeAll(async () => {
+    await github.start();
+    const server = await startRedis();
+    Object.assign(redis, { url: server.url, stop: () => server.stop() });
+    const shared = { REDIS_URL: server.url, WORK_QUEUE: "redis" };
+    bots.push(...(await Promise.all([startBot(github.port, shared), startBot(github.port, shared)])));
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.stop()));
+    await redis.stop();
+    await github.stop();
+  });
+  return { bots, redis };
 }

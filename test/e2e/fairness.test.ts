@@ -8,10 +8,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "./fake-github.js";
-import { startBot, type Bot } from "./server.js";
-import { botSuite } from "./bot-suite.js";
+import type { Bot } from "./server.js";
+import { botSuite, twoInstancesOnRedis } from "./bot-suite.js";
 import { apiRun, commentEvent, inRepo, workflowRunEvent } from "../helpers/events.js";
-import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis.js";
+import { describeWithRedis } from "../helpers/redis.js";
 import { waitFor } from "../helpers/net.js";
 
 const A = 11;
@@ -105,21 +105,7 @@ describe("fairness with the embedded queue", () => {
 
 describeWithRedis("fairness with Redis and two instances", () => {
   const github = new FakeGitHub();
-  let redis: RedisServer;
-  let bots: Bot[] = [];
-
-  beforeAll(async () => {
-    await github.start();
-    redis = await startRedis();
-    const shared = { REDIS_URL: redis.url, WORK_QUEUE: "redis" };
-    bots = await Promise.all([startBot(github.port, shared), startBot(github.port, shared)]);
-  }, 30_000);
-
-  afterAll(async () => {
-    await Promise.all(bots.map((b) => b.stop()));
-    await redis?.stop();
-    await github.stop();
-  });
+  const { bots } = twoInstancesOnRedis(github);
 
   test("A has 100 failed runs queued over both instances; B's one failed run is re-run within seconds", async () => {
     const a = installations(github, 100);

@@ -3,9 +3,10 @@
  * one fake GitHub. Every event is delivered to both at once, several times over.
  */
 import { FakeGitHub } from "./fake-github.js";
-import { startBot, type Bot } from "./server.js";
+import type { Bot } from "./server.js";
+import { twoInstancesOnRedis } from "./bot-suite.js";
 import { apiRun, commentEvent, workflowRunEvent } from "../helpers/events.js";
-import { describeWithRedis, startRedis, type RedisServer } from "../helpers/redis.js";
+import { describeWithRedis } from "../helpers/redis.js";
 import { Redis } from "ioredis";
 import { waitFor } from "../helpers/net.js";
 
@@ -20,22 +21,7 @@ const answered = (s: number) => s === 200 || s === 202;
 
 describeWithRedis("two instances sharing Redis", () => {
   const github = new FakeGitHub();
-  let redis: RedisServer;
-  let bots: Bot[] = [];
-
-  beforeAll(async () => {
-    await github.start();
-    redis = await startRedis();
-    // The shared queue on Redis (BullMQ): either instance takes webhooks, both do the work.
-    const shared = { REDIS_URL: redis.url, WORK_QUEUE: "redis" };
-    bots = await Promise.all([startBot(github.port, shared), startBot(github.port, shared)]);
-  }, 30_000);
-
-  afterAll(async () => {
-    await Promise.all(bots.map((b) => b.stop()));
-    await redis?.stop();
-    await github.stop();
-  });
+  const { bots, redis } = twoInstancesOnRedis(github);
 
   beforeEach(() => github.reset());
   afterEach(() => expect(github.unknownRoutes).toEqual([]));
