@@ -61163,7 +61163,7 @@ async function handleDueRerun(octokit, deps, work) {
   const fullName = `${work.owner}/${work.repo}`;
   const owner = `scheduled:${work.runId}:${work.runAttempt}`;
   await withClaim(deps.store, keys.scheduledRerun(fullName, work.runId, work.runAttempt), owner, async (claim) => {
-    const base = { deps, gh, installationId: work.installationId, claim, log: logOf(deps), work };
+    const base = { deps, gh, installationId: work.installationId, claim, log: deps.log, work };
     let fresh;
     try {
       fresh = await gh.getRun(work.runId);
@@ -61178,12 +61178,6 @@ async function handleDueRerun(octokit, deps, work) {
     const start = decisionStart(deps, run2, loaded, work, work.installationId);
     await decideAndCarryOut(x, { ...start, current: fresh });
   });
-}
-function logOf(deps) {
-  return {
-    info: (obj, msg) => deps.log?.info?.(obj, msg),
-    error: (obj, msg) => deps.log?.error?.(obj, msg) ?? deps.log?.warn(obj, msg)
-  };
 }
 
 // src/config/ttl.ts

@@ -21,7 +21,7 @@ export async function handleDueRerun(octokit: Octokit, deps: Deps, work: RerunWo
   const fullName = `${work.owner}/${work.repo}`;
   const owner = `scheduled:${work.runId}:${work.runAttempt}`;
   await withClaim(deps.store, keys.scheduledRerun(fullName, work.runId, work.runAttempt), owner, async (claim) => {
-    const base = { deps, gh, installationId: work.installationId, claim, log: logOf(deps), work };
+    const base = { deps, gh, installationId: work.installationId, claim, log: deps.log, work };
     let fresh: RunFacts;
     try {
       fresh = await gh.getRun(work.runId);
@@ -38,11 +38,4 @@ export async function handleDueRerun(octokit: Octokit, deps: Deps, work: RerunWo
     const start = decisionStart(deps, run, loaded, work, work.installationId);
     await decideAndCarryOut(x, { ...start, current: fresh });
   });
-}
-
-function logOf(deps: Deps) {
-  return {
-    info: (obj: object, msg: string) => deps.log?.info?.(obj, msg),
-    error: (obj: object, msg: string) => deps.log?.error?.(obj, msg) ?? deps.log?.warn(obj, msg),
-  };
 }
