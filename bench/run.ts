@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { FakeGitHub } from "../test/e2e/fake-github.js";
 import { E2E_APP_ID, startBot, type Bot } from "../test/e2e/server.js";
 import { apiJob, apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
+import { memoryTable, memoryUnderLoad } from "./memory.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const PER_ROUND = Number(process.env.BENCH_EVENTS ?? 1500);
@@ -249,6 +250,8 @@ async function ledgerCases(bot: Bot, repo: Repo, measure: Measure) {
 const github = new FakeGitHub();
 await github.start();
 try {
+  const memory = await memoryUnderLoad(github);
+  github.reset();
   const t = await throughput(github);
   github.reset();
   const rows = await callsPerEvent(github);
@@ -263,6 +266,7 @@ try {
   }
   console.log(`| **ratio bot / empty** | **${f(t.bot.perSecond / t.empty.perSecond, 3)}** (target ≥ 0.95) | | | **${f(t.bot.rss / t.empty.rss, 3)}** (target ≤ 1.15) | |`);
   console.log(`\nGitHub calls made during the load: ${t.githubCalls}\n`);
+  console.log(`${memoryTable(memory)}\n`);
   console.log("| event | events sent | GitHub calls per event | which |");
   console.log("| --- | ---: | ---: | --- |");
   for (const r of rows) console.log(`| ${r.event} | ${r.n} | ${f(r.calls, 2)} | ${r.detail} |`);

@@ -1,5 +1,6 @@
-import { Ajv, type ErrorObject } from "ajv";
-import { configSchema, type AutoConfig, type RerunConfig } from "./schema.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { validate as generated } from "./schema-validator.generated.js";
+import type { AutoConfig, RerunConfig } from "./schema.js";
 import { patternError } from "../util/re2.js";
 import { filterPatternError } from "../util/filter-pattern.js";
 
@@ -12,9 +13,8 @@ export interface ConfigProblem {
 
 export type Validation = { ok: true; config: RerunConfig } | { ok: false; errors: string[]; problems: ConfigProblem[] };
 
-// verbose: each error carries the value it is about (a one-or-list key is judged by the shape written).
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
-const validateSchema = ajv.compile(configSchema);
+// Compiled ahead of time from configSchema (validator-source.ts says why).
+const validateSchema = generated as ValidateFunction;
 
 /** ["auto", "jobs", 2] -> "auto.jobs[2]". */
 export function keyName(path: (string | number)[]): string {
