@@ -55285,8 +55285,9 @@ async function answered(x, plan, error) {
   x.deps.metrics.countRerun("auto", false, false);
   await reportOn(x, { kind: "error", trigger: "auto", message: error.message }, plan);
 }
-async function retryLater(x, error, plan = NO_BODY) {
+async function retryLater(x, error, decided) {
   const { deps, run: run2 } = x;
+  const plan = decided ?? NO_BODY;
   const repo = `${x.gh.owner}/${x.gh.repo}`;
   const now = deps.now().getTime();
   const rateLimited = error.kind.kind === "retry" && error.kind.why === "rate-limit";
@@ -55312,9 +55313,9 @@ async function retryLater(x, error, plan = NO_BODY) {
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
   if (rateLimited && x.installationId !== null) await deps.park?.(x.installationId, at);
-  const spent = x.work?.spent || plan.attempt > 0;
-  const judged = plan.attempt > 0 || (x.work?.judged ?? false);
-  const delayWaited = plan.attempt > 0 || (x.work?.delayWaited ?? false);
+  const spent = decided !== void 0 || (x.work?.spent ?? false);
+  const judged = decided !== void 0 || (x.work?.judged ?? false);
+  const delayWaited = decided !== void 0 || (x.work?.delayWaited ?? false);
   const full = await schedule(x, { ...plan, attempt, maxAttempts }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
   if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
   x.log.info({ repo, run: run2.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);

@@ -166,8 +166,11 @@ async function answered(x: AutoRun, plan: PlanBody, error: ExplainedError): Prom
  * and say so; past the bound, give up with a failed check run that offers the button. Without a
  * queue (inline, the Action) nothing can ask later: the claim is given back for a redelivery.
  */
-export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBody = NO_BODY): Promise<void> {
+export async function retryLater(x: AutoRun, error: ExplainedError, decided?: PlanBody): Promise<void> {
   const { deps, run } = x;
+  // With a plan in hand (the re-run call failed) the retry keeps its verdict, its wait and its budget
+  // spend; trouble while reading the facts (no plan yet) decides afresh next time.
+  const plan = decided ?? NO_BODY;
   const repo = `${x.gh.owner}/${x.gh.repo}`;
   const now = deps.now().getTime();
   const rateLimited = error.kind.kind === "retry" && error.kind.why === "rate-limit";
@@ -193,10 +196,9 @@ export async function retryLater(x: AutoRun, error: ExplainedError, plan: PlanBo
   }
   deps.metrics.retries.inc({ why: error.kind.kind === "retry" ? error.kind.why : "server" });
   if (rateLimited && x.installationId !== null) await deps.park?.(x.installationId, at);
-  const spent = x.work?.spent || plan.attempt > 0;
-  // Past the judging (a plan in hand), the retry keeps its verdict and its wait; before it, it decides afresh.
-  const judged = plan.attempt > 0 || (x.work?.judged ?? false);
-  const delayWaited = plan.attempt > 0 || (x.work?.delayWaited ?? false);
+  const spent = decided !== undefined || (x.work?.spent ?? false);
+  const judged = decided !== undefined || (x.work?.judged ?? false);
+  const delayWaited = decided !== undefined || (x.work?.delayWaited ?? false);
   const full = await schedule(x, { ...plan, attempt, maxAttempts }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
   if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
   x.log.info({ repo, run: run.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
