@@ -55025,6 +55025,7 @@ async function record(deps, gh, entries, settings) {
   if (entries.length === 0) return;
   const repo = `${gh.owner}/${gh.repo}`;
   const known = await deps.ledger.list(repo);
+  entries = entries.map((e) => ({ ...e, breakerAfter: settings.breakerAfter }));
   await deps.ledger.add(repo, entries);
   const before = trippedJobs(known, settings.breakerAfter);
   const after = trippedJobs(boundEntries([...known, ...entries], deps.now().getTime()), settings.breakerAfter);
@@ -56667,13 +56668,21 @@ function routeTemplate(url) {
 
 // src/policy/job-health.ts
 var DEFAULT_THRESHOLDS = { flakyCatches30: 2, brokenRedRuns: 3 };
+function repoThresholds(entries, base = DEFAULT_THRESHOLDS) {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const after = entries[i].breakerAfter;
+    if (typeof after === "number" && Number.isInteger(after) && after >= 0 && after <= 20) return { ...base, brokenRedRuns: after };
+  }
+  return base;
+}
 function jobHealth(input, t = DEFAULT_THRESHOLDS) {
   const catches = `${input.catches30} catch${input.catches30 === 1 ? "" : "es"} in 30 days`;
   if (t.brokenRedRuns > 0 && input.redStreak >= t.brokenRedRuns) {
     return { health: "broken", reason: `red on every attempt of ${input.redStreak} re-run runs in a row (broken from ${t.brokenRedRuns}): the breaker stopped it` };
   }
   if (input.catches30 >= t.flakyCatches30) return { health: "flaky", reason: `${catches} (flaky from ${t.flakyCatches30})` };
-  return { health: "healthy", reason: `${catches} (flaky from ${t.flakyCatches30}), ${input.redStreak} red run${input.redStreak === 1 ? "" : "s"} in a row (broken from ${t.brokenRedRuns})` };
+  const broken = t.brokenRedRuns > 0 ? `broken from ${t.brokenRedRuns}` : "the breaker is off";
+  return { health: "healthy", reason: `${catches} (flaky from ${t.flakyCatches30}), ${input.redStreak} red run${input.redStreak === 1 ? "" : "s"} in a row (${broken})` };
 }
 
 // src/policy/org-view.ts
@@ -56700,7 +56709,7 @@ function jobView(repo, row, trip, streak, first, t) {
   };
 }
 var severity = { broken: 0, flaky: 1, healthy: 2 };
-function repoView(repo, entries, now, t = DEFAULT_THRESHOLDS, weeks = 8) {
+function repoView(repo, entries, now, t = repoThresholds(entries), weeks = 8) {
   const summary3 = summarize(entries, now, weeks, true);
   const streaks = redStreaks(entries);
   const trips = tripsOf(streaks, t.brokenRedRuns);
@@ -56732,7 +56741,8 @@ function repoView(repo, entries, now, t = DEFAULT_THRESHOLDS, weeks = 8) {
     green30: greenOnly.length,
     trips: [...trips.values()],
     categories,
-    weekly: summary3.weekly
+    weekly: summary3.weekly,
+    thresholds: t
   };
 }
 function orgView(repos, top = 20) {
@@ -57045,7 +57055,7 @@ function summary2(t, stopped, now) {
     `<div class="grid2">${weeklyFigure("weekly", t.weekly, now)}${categoryFigure("categories", t.categories)}</div>`
   ].join("");
 }
-function overviewPage(org, login, now, thresholds2) {
+function overviewPage(org, login, now, thresholds) {
   const repoRows = org.repos.map((r) => [
     repoCell(r.repo),
     esc(r.catches30),
@@ -57057,7 +57067,7 @@ function overviewPage(org, login, now, thresholds2) {
   ]);
   const body = [
     `<h1>Flaky jobs across your repositories</h1>`,
-    `<p class="sub">The last 30 days, from the bot's ledger, in the ${plural(org.repos.length, "repository", "repositories")} you can see. A job is flaky from ${thresholds2.flakyCatches30} catches in 30 days, broken once it stayed red on every attempt of ${thresholds2.brokenRedRuns} runs in a row.</p>`,
+    `<p class="sub">The last 30 days, from the bot's ledger, in the ${plural(org.repos.length, "repository", "repositories")} you can see. A job is flaky from ${thresholds.flakyCatches30} catches in 30 days, broken once it stayed red on every attempt of as many runs in a row as its repository's <code>breaker.after</code> (${thresholds.brokenRedRuns} unless the repository sets it).</p>`,
     summary2(org, org.broken.length, now),
     `<section class="panel"><h2>Flakiest jobs, by catches</h2>${jobTable(org.byCatches, true, "No flaky job caught in the last 30 days.")}</section>`,
     `<section class="panel"><h2>Flaky jobs, by CI time lost</h2>${jobTable(org.byCost, true, "No CI time lost to flaky jobs in the last 30 days.")}</section>`,
@@ -57110,12 +57120,12 @@ function lastEntries(entries, repo) {
   const shift = repo ? 1 : 0;
   return `<section class="panel"><h2>Last catches and red runs</h2>${last.length === 0 ? `<p class="empty">Nothing recorded.</p>` : table(head, rows, [2 + shift, 5 + shift])}</section>`;
 }
-function jobPage(job, weekly, entries, login, now, thresholds2) {
-  const breaker = job.trip ? `Stopped since ${esc(day2(job.trip.since))}: it failed on every attempt of ${esc(job.trip.runs.length)} runs in a row that the bot re-ran, so runs that fail in it are not re-run automatically. It resets when the job passes again, or with <code>/rerun reset ${esc(job.job)}</code> on a pull request.` : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds2.brokenRedRuns)}).`;
+function jobPage(job, weekly, entries, login, now, thresholds) {
+  const breaker = job.trip ? `Stopped since ${esc(day2(job.trip.since))}: it failed on every attempt of ${esc(job.trip.runs.length)} runs in a row that the bot re-ran, so runs that fail in it are not re-run automatically. It resets when the job passes again, or with <code>/rerun reset ${esc(job.job)}</code> on a pull request.` : thresholds.brokenRedRuns === 0 ? `The breaker is off in this repository (<code>breaker.after: 0</code>): ${esc(plural(job.redStreak, "run"))} in a row stayed red.` : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds.brokenRedRuns)}, this repository's <code>breaker.after</code>).`;
   const body = [
     `<div class="crumbs"><a href="/dashboard">All repositories</a> / <a href="${esc(repoPath(job.repo))}">${esc(job.repo)}</a> / <span class="name">${esc(job.workflow)}</span></div>`,
     `<h1 class="name">${esc(job.job)} ${badge(job)}</h1>`,
-    `<p class="sub">Health: <strong>${esc(job.verdict.health)}</strong>: ${esc(job.verdict.reason)}. Healthy below ${esc(thresholds2.flakyCatches30)} catches in 30 days; flaky from ${esc(thresholds2.flakyCatches30)}; broken once ${esc(thresholds2.brokenRedRuns)} runs in a row stayed red on every attempt.</p>`,
+    `<p class="sub">Health: <strong>${esc(job.verdict.health)}</strong>: ${esc(job.verdict.reason)}. Healthy below ${esc(thresholds.flakyCatches30)} catches in 30 days; flaky from ${esc(thresholds.flakyCatches30)}; ${thresholds.brokenRedRuns === 0 ? "never broken (the breaker is off here)" : `broken once ${esc(thresholds.brokenRedRuns)} runs in a row stayed red on every attempt`}.</p>`,
     `<div class="cards">`,
     card(job.catches30, "catches in 30 days"),
     card(job.catches7, "catches in 7 days"),
@@ -57301,15 +57311,14 @@ var SignIn = class {
 };
 
 // src/web/views.ts
-async function scopedViews(ledger, scope, now, t) {
+async function scopedViews(ledger, scope, now) {
   const kept = new Set(await ledger.repos());
   const repos = [...scope.values()].sort((a, b) => a.fullName.localeCompare(b.fullName));
   const lists = await Promise.all(repos.map((r) => kept.has(r.fullName.toLowerCase()) ? ledger.list(r.fullName) : Promise.resolve([])));
-  return repos.map((r, i) => repoView(r.fullName, lists[i], now, t));
+  return repos.map((r, i) => repoView(r.fullName, lists[i], now));
 }
 
 // src/web/routes.ts
-var thresholds = DEFAULT_THRESHOLDS;
 function send(res, status, type, body, headers = {}) {
   res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type === "html" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
   res.end(body);
@@ -57379,14 +57388,14 @@ function orgViewHandler(deps, config2) {
   const ledgerRepos = () => deps.ledger.repos();
   async function views(caller) {
     const scope = await access.scope(caller, ledgerRepos);
-    return { scope, views: await scopedViews(deps.ledger, scope, now(), thresholds) };
+    return { scope, views: await scopedViews(deps.ledger, scope, now()) };
   }
   async function oneRepo(caller, name) {
     const scope = await access.scope(caller, ledgerRepos);
     const visible = scope.get(name.toLowerCase());
     if (!visible) return null;
     const entries = (await ledgerRepos()).includes(visible.fullName.toLowerCase()) ? await deps.ledger.list(visible.fullName) : [];
-    return { visible, entries, view: repoView(visible.fullName, entries, now(), thresholds) };
+    return { visible, entries, view: repoView(visible.fullName, entries, now()) };
   }
   async function api(req, res, path2, caller, cookies) {
     if (req.method !== "GET") return send(res, 405, "json", json({ message: "Only GET" }), { ...cookies, allow: "GET" });
@@ -57404,14 +57413,14 @@ function orgViewHandler(deps, config2) {
     if (route) {
       const found2 = await oneRepo(caller, route.repo);
       if (!found2) return send(res, 404, "json", apiNotFound(route.repo), cookies);
-      return send(res, 200, "json", json({ repository: found2.visible.fullName, thresholds, jobs: found2.view.jobs.map((j) => jobJson(j, found2.entries)) }), cookies);
+      return send(res, 200, "json", json({ repository: found2.visible.fullName, thresholds: found2.view.thresholds, jobs: found2.view.jobs.map((j) => jobJson(j, found2.entries)) }), cookies);
     }
     return send(res, 404, "json", json({ message: "Not Found" }), cookies);
   }
   async function page(req, res, path2, query, caller, cookies) {
     if (req.method !== "GET") return send(res, 405, "html", noticePage("Method not allowed", "<p>Only GET here.</p>", caller.login), { ...cookies, allow: "GET" });
     if (path2 === "/dashboard" || path2 === "/dashboard/") {
-      return send(res, 200, "html", overviewPage(orgView((await views(caller)).views), caller.login, now(), thresholds), cookies);
+      return send(res, 200, "html", overviewPage(orgView((await views(caller)).views), caller.login, now(), DEFAULT_THRESHOLDS), cookies);
     }
     const route = repoRoute(path2, "/dashboard/repos/", ["", "job"]);
     if (!route) return send(res, 404, "html", notFoundPage(path2.slice("/dashboard".length) || "/", caller.login), cookies);
@@ -57423,8 +57432,8 @@ function orgViewHandler(deps, config2) {
     const job = found2.view.jobs.find((j) => j.workflow === workflow && j.job === name);
     if (!job) return send(res, 404, "html", notFoundPage(`${found2.visible.fullName}: ${workflow} / ${name}`, caller.login), cookies);
     const entries = found2.entries.filter((e) => e.workflow === workflow && e.job === name);
-    const weekly = repoView(found2.visible.fullName, entries, now(), thresholds).weekly;
-    return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), thresholds), cookies);
+    const weekly = repoView(found2.visible.fullName, entries, now(), found2.view.thresholds).weekly;
+    return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), found2.view.thresholds), cookies);
   }
   async function auth8(req, res, path2, query) {
     if (path2 === "/dashboard/auth/login") {

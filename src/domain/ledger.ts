@@ -28,6 +28,8 @@ export interface LedgerEntry {
   evidence: string;
   /** CI time the failed attempts of this job cost (what re-running it cost, in runner seconds). */
   costSeconds: number;
+  /** The repo's `breaker.after` when this was recorded, so the org view judges the repo by its own. */
+  breakerAfter?: number;
 }
 
 /** Why the bot re-ran a run: kept with it, so a later catch is recorded with its evidence. */

@@ -53,6 +53,7 @@ async function record(deps: Deps, gh: GitHubClient, entries: LedgerEntry[], sett
   if (entries.length === 0) return;
   const repo = `${gh.owner}/${gh.repo}`;
   const known = await deps.ledger.list(repo);
+  entries = entries.map((e) => ({ ...e, breakerAfter: settings.breakerAfter }));
   await deps.ledger.add(repo, entries);
   // What the ledger holds now, without reading it again.
   const before = trippedJobs(known, settings.breakerAfter);

@@ -12,11 +12,20 @@ export interface HealthThresholds {
   brokenRedRuns: number;
 }
 
-/**
- * The breaker's default `after` (config/schema.ts) and two catches a month. The ledger does not keep a
- * repo's own `breaker.after`, so the org view judges every repo by the default.
- */
+/** The breaker's default `after` (config/schema.ts) and two catches a month. */
 export const DEFAULT_THRESHOLDS: HealthThresholds = { flakyCatches30: 2, brokenRedRuns: 3 };
+
+/**
+ * A repo is judged by its own `breaker.after`, as the bot last recorded it in the ledger (entries
+ * written before it was recorded, or by an older build, leave the default).
+ */
+export function repoThresholds(entries: { breakerAfter?: number }[], base: HealthThresholds = DEFAULT_THRESHOLDS): HealthThresholds {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const after = entries[i].breakerAfter;
+    if (typeof after === "number" && Number.isInteger(after) && after >= 0 && after <= 20) return { ...base, brokenRedRuns: after };
+  }
+  return base;
+}
 
 export interface HealthInput {
   catches30: number;
@@ -36,5 +45,6 @@ export function jobHealth(input: HealthInput, t: HealthThresholds = DEFAULT_THRE
     return { health: "broken", reason: `red on every attempt of ${input.redStreak} re-run runs in a row (broken from ${t.brokenRedRuns}): the breaker stopped it` };
   }
   if (input.catches30 >= t.flakyCatches30) return { health: "flaky", reason: `${catches} (flaky from ${t.flakyCatches30})` };
-  return { health: "healthy", reason: `${catches} (flaky from ${t.flakyCatches30}), ${input.redStreak} red run${input.redStreak === 1 ? "" : "s"} in a row (broken from ${t.brokenRedRuns})` };
+  const broken = t.brokenRedRuns > 0 ? `broken from ${t.brokenRedRuns}` : "the breaker is off";
+  return { health: "healthy", reason: `${catches} (flaky from ${t.flakyCatches30}), ${input.redStreak} red run${input.redStreak === 1 ? "" : "s"} in a row (${broken})` };
 }

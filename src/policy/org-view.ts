@@ -7,7 +7,7 @@
 import { jobKey, LEDGER_CATEGORIES, type LedgerCategory, type LedgerEntry } from "../domain/ledger.js";
 import { redStreaks, tripsOf, type Trip } from "./breaker.js";
 import { summarize, type FlakyRow } from "./flaky-stats.js";
-import { DEFAULT_THRESHOLDS, jobHealth, type HealthThresholds, type HealthVerdict } from "./job-health.js";
+import { jobHealth, repoThresholds, type HealthThresholds, type HealthVerdict } from "./job-health.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -44,6 +44,8 @@ export interface RepoView {
   categories: CategoryCounts;
   /** Catches per week, oldest first. */
   weekly: number[];
+  /** What made its jobs flaky or broken: the repo's own `breaker.after` as last recorded. */
+  thresholds: HealthThresholds;
 }
 
 const noCategories = (): CategoryCounts => Object.fromEntries(LEDGER_CATEGORIES.map((c) => [c, 0])) as CategoryCounts;
@@ -72,7 +74,7 @@ function jobView(repo: string, row: FlakyRow | undefined, trip: Trip | undefined
 const severity = { broken: 0, flaky: 1, healthy: 2 } as const;
 
 /** One repo's view: every job the ledger knows from the last 30 days, or stopped by the breaker. */
-export function repoView(repo: string, entries: LedgerEntry[], now: number, t: HealthThresholds = DEFAULT_THRESHOLDS, weeks = 8): RepoView {
+export function repoView(repo: string, entries: LedgerEntry[], now: number, t: HealthThresholds = repoThresholds(entries), weeks = 8): RepoView {
   const summary = summarize(entries, now, weeks, true);
   const streaks = redStreaks(entries);
   const trips = tripsOf(streaks, t.brokenRedRuns);
@@ -105,6 +107,7 @@ export function repoView(repo: string, entries: LedgerEntry[], now: number, t: H
     trips: [...trips.values()],
     categories,
     weekly: summary.weekly,
+    thresholds: t,
   };
 }
 

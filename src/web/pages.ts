@@ -155,7 +155,7 @@ export function overviewPage(org: OrgView, login: string, now: number, threshold
   ]);
   const body = [
     `<h1>Flaky jobs across your repositories</h1>`,
-    `<p class="sub">The last 30 days, from the bot's ledger, in the ${plural(org.repos.length, "repository", "repositories")} you can see. A job is flaky from ${thresholds.flakyCatches30} catches in 30 days, broken once it stayed red on every attempt of ${thresholds.brokenRedRuns} runs in a row.</p>`,
+    `<p class="sub">The last 30 days, from the bot's ledger, in the ${plural(org.repos.length, "repository", "repositories")} you can see. A job is flaky from ${thresholds.flakyCatches30} catches in 30 days, broken once it stayed red on every attempt of as many runs in a row as its repository's <code>breaker.after</code> (${thresholds.brokenRedRuns} unless the repository sets it).</p>`,
     summary(org, org.broken.length, now),
     `<section class="panel"><h2>Flakiest jobs, by catches</h2>${jobTable(org.byCatches, true, "No flaky job caught in the last 30 days.")}</section>`,
     `<section class="panel"><h2>Flaky jobs, by CI time lost</h2>${jobTable(org.byCost, true, "No CI time lost to flaky jobs in the last 30 days.")}</section>`,
@@ -220,11 +220,13 @@ function lastEntries(entries: LedgerEntry[], repo: string | null): string {
 export function jobPage(job: JobView, weekly: number[], entries: LedgerEntry[], login: string, now: number, thresholds: HealthThresholds): string {
   const breaker = job.trip
     ? `Stopped since ${esc(day(job.trip.since))}: it failed on every attempt of ${esc(job.trip.runs.length)} runs in a row that the bot re-ran, so runs that fail in it are not re-run automatically. It resets when the job passes again, or with <code>/rerun reset ${esc(job.job)}</code> on a pull request.`
-    : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds.brokenRedRuns)}).`;
+    : thresholds.brokenRedRuns === 0
+      ? `The breaker is off in this repository (<code>breaker.after: 0</code>): ${esc(plural(job.redStreak, "run"))} in a row stayed red.`
+      : `Not stopped: ${esc(plural(job.redStreak, "run"))} in a row stayed red (it stops at ${esc(thresholds.brokenRedRuns)}, this repository's <code>breaker.after</code>).`;
   const body = [
     `<div class="crumbs"><a href="/dashboard">All repositories</a> / <a href="${esc(repoPath(job.repo))}">${esc(job.repo)}</a> / <span class="name">${esc(job.workflow)}</span></div>`,
     `<h1 class="name">${esc(job.job)} ${badge(job)}</h1>`,
-    `<p class="sub">Health: <strong>${esc(job.verdict.health)}</strong>: ${esc(job.verdict.reason)}. Healthy below ${esc(thresholds.flakyCatches30)} catches in 30 days; flaky from ${esc(thresholds.flakyCatches30)}; broken once ${esc(thresholds.brokenRedRuns)} runs in a row stayed red on every attempt.</p>`,
+    `<p class="sub">Health: <strong>${esc(job.verdict.health)}</strong>: ${esc(job.verdict.reason)}. Healthy below ${esc(thresholds.flakyCatches30)} catches in 30 days; flaky from ${esc(thresholds.flakyCatches30)}; ${thresholds.brokenRedRuns === 0 ? "never broken (the breaker is off here)" : `broken once ${esc(thresholds.brokenRedRuns)} runs in a row stayed red on every attempt`}.</p>`,
     `<div class="cards">`,
     card(job.catches30, "catches in 30 days"),
     card(job.catches7, "catches in 7 days"),

@@ -29,7 +29,6 @@ export interface OrgViewDeps {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-const thresholds = DEFAULT_THRESHOLDS;
 
 function send(res: ServerResponse, status: number, type: "html" | "json", body: string, headers: Record<string, string | string[]> = {}): true {
   res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type === "html" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
@@ -115,7 +114,7 @@ export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
 
   async function views(caller: Caller) {
     const scope = await access.scope(caller, ledgerRepos);
-    return { scope, views: await scopedViews(deps.ledger, scope, now(), thresholds) };
+    return { scope, views: await scopedViews(deps.ledger, scope, now()) };
   }
 
   /** One repo the caller can see, with its entries; null answers exactly as a missing repo. */
@@ -124,7 +123,7 @@ export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
     const visible = scope.get(name.toLowerCase());
     if (!visible) return null;
     const entries = (await ledgerRepos()).includes(visible.fullName.toLowerCase()) ? await deps.ledger.list(visible.fullName) : [];
-    return { visible, entries, view: repoView(visible.fullName, entries, now(), thresholds) };
+    return { visible, entries, view: repoView(visible.fullName, entries, now()) };
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, caller: Caller, cookies: Record<string, string | string[]>): Promise<true> {
@@ -143,7 +142,7 @@ export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
     if (route) {
       const found = await oneRepo(caller, route.repo);
       if (!found) return send(res, 404, "json", apiNotFound(route.repo), cookies);
-      return send(res, 200, "json", json({ repository: found.visible.fullName, thresholds, jobs: found.view.jobs.map((j) => jobJson(j, found.entries)) }), cookies);
+      return send(res, 200, "json", json({ repository: found.visible.fullName, thresholds: found.view.thresholds, jobs: found.view.jobs.map((j) => jobJson(j, found.entries)) }), cookies);
     }
     return send(res, 404, "json", json({ message: "Not Found" }), cookies);
   }
@@ -151,7 +150,7 @@ export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
   async function page(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, caller: Caller, cookies: Record<string, string | string[]>): Promise<true> {
     if (req.method !== "GET") return send(res, 405, "html", noticePage("Method not allowed", "<p>Only GET here.</p>", caller.login), { ...cookies, allow: "GET" });
     if (path === "/dashboard" || path === "/dashboard/") {
-      return send(res, 200, "html", overviewPage(orgView((await views(caller)).views), caller.login, now(), thresholds), cookies);
+      return send(res, 200, "html", overviewPage(orgView((await views(caller)).views), caller.login, now(), DEFAULT_THRESHOLDS), cookies);
     }
     const route = repoRoute(path, "/dashboard/repos/", ["", "job"]);
     if (!route) return send(res, 404, "html", notFoundPage(path.slice("/dashboard".length) || "/", caller.login), cookies);
@@ -163,8 +162,8 @@ export function orgViewHandler(deps: OrgViewDeps, config: WebConfig): Handler {
     const job = found.view.jobs.find((j) => j.workflow === workflow && j.job === name);
     if (!job) return send(res, 404, "html", notFoundPage(`${found.visible.fullName}: ${workflow} / ${name}`, caller.login), cookies);
     const entries = found.entries.filter((e) => e.workflow === workflow && e.job === name);
-    const weekly = repoView(found.visible.fullName, entries, now(), thresholds).weekly;
-    return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), thresholds), cookies);
+    const weekly = repoView(found.visible.fullName, entries, now(), found.view.thresholds).weekly;
+    return send(res, 200, "html", jobPage(job, weekly, entries, caller.login, now(), found.view.thresholds), cookies);
   }
 
   async function auth(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<true> {

@@ -382,7 +382,7 @@ describe("flaky jobs caught", () => {
 
   test("a run that fails on every attempt gets one comment when the bot gives up", async () => {
     const h = await harness();
-    config(h, "auto:\n  enabled: true\n  notify: pr-comment\n  max-attempts: 2\n");
+    config(h, "auto:\n  enabled: true\n  notify: pr-comment\n  max-attempts: 2\nbreaker:\n  after: 5\n");
     rerun(h);
     checkCreated(h, 555);
     await deliver(h, workflowRunEvent());
@@ -392,6 +392,7 @@ describe("flaky jobs caught", () => {
     expectCall(h, "POST", "/repos/o/r/issues/5/comments", 201, {});
     await deliver(h, workflowRunEvent({ run_attempt: 2 }), "d2");
     expect((h.bodies["POST /repos/o/r/issues/5/comments"][0] as { body: string }).body).toContain("failed on all 2 attempts");
-    expect((await h.ledger.list("o/r")).map((e) => [e.kind, e.job, e.evidence])).toEqual([["stayed-red", "test", "failed on all 2 attempts"]]);
+    // With the repo's breaker.after, so the org view judges this repo by its own.
+    expect((await h.ledger.list("o/r")).map((e) => [e.kind, e.job, e.evidence, e.breakerAfter])).toEqual([["stayed-red", "test", "failed on all 2 attempts", 5]]);
   });
 });

@@ -1,4 +1,4 @@
-import { jobHealth, DEFAULT_THRESHOLDS } from "../../src/policy/job-health.js";
+import { jobHealth, DEFAULT_THRESHOLDS, repoThresholds } from "../../src/policy/job-health.js";
 import { orgView, percent, repoView, topBy } from "../../src/policy/org-view.js";
 import { DAY, entry, NOW, red } from "../helpers/ledger-entry.js";
 
@@ -96,4 +96,28 @@ test("topBy: the first k in order, as sorting all would give, ties kept in input
   const xs = Array.from({ length: 500 }, (_, i) => ({ i, v: (i * 7919) % 97 }));
   const cmp = (a: { v: number }, b: { v: number }) => b.v - a.v;
   for (const k of [0, 1, 5, 20, 600]) expect(topBy(xs, k, cmp)).toEqual([...xs].sort(cmp).slice(0, k));
+});
+
+describe("each repo is judged by its own breaker.after, as the bot last recorded it", () => {
+  const threeRed = (after?: number) => [1, 2, 3].map((i) => red({ job: "deploy", at: NOW - i * DAY, runId: 40 + i, ...(after === undefined ? {} : { breakerAfter: after }) }));
+  test.each([
+    ["nothing recorded: the default (3)", undefined, 3, "broken"],
+    ["after: 5, three red runs: not yet broken", 5, 5, "healthy"],
+    ["after: 2, three red runs: broken", 2, 2, "broken"],
+    ["after: 0 (breaker off): never broken", 0, 0, "healthy"],
+  ])("%s", (_name, after, threshold, health) => {
+    for (let i = 0; i < 2; i++) {
+      const view = repoView("o/r", threeRed(after as number | undefined), NOW);
+      expect(view.thresholds.brokenRedRuns).toBe(threshold);
+      expect(view.jobs.find((j) => j.job === "deploy")!.verdict.health).toBe(health);
+      expect(view.trips.length).toBe(health === "broken" ? 1 : 0);
+    }
+  });
+
+  test("the newest recorded value wins; a value out of range is not trusted", () => {
+    expect(repoThresholds([{ breakerAfter: 2 }, {}, { breakerAfter: 6 }]).brokenRedRuns).toBe(6);
+    expect(repoThresholds([{ breakerAfter: 2 }, { breakerAfter: 99 }]).brokenRedRuns).toBe(2);
+    expect(repoThresholds([{ breakerAfter: -1 }])).toEqual(DEFAULT_THRESHOLDS);
+    expect(jobHealth({ catches30: 0, redStreak: 4 }, { ...DEFAULT_THRESHOLDS, brokenRedRuns: 0 }).reason).toContain("the breaker is off");
+  });
 });
