@@ -52,7 +52,7 @@ try {
   // The baseline: a fresh copy of the sources, installed as the composite action did.
   const copy = join(work, "install");
   mkdirSync(copy);
-  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src", "schema"]) cpSync(f, join(copy, f), { recursive: true });
+  for (const f of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "src", "schema", "tools"]) cpSync(f, join(copy, f), { recursive: true });
   const t0 = performance.now();
   execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: copy, stdio: "ignore" });
   const install = performance.now() - t0;
