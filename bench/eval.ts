@@ -4,7 +4,7 @@
  * false re-run. `npm run eval -- --readme` also writes the figures into README.md (a test keeps them equal).
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { loadCorpus, PRESET_SETS, rerunsEntry, score, withEvalSummary } from "../test/helpers/corpus.js";
+import { isHeldOut, loadCorpus, PRESET_SETS, rerunsEntry, score, withEvalSummary } from "../test/helpers/corpus.js";
 
 const entries = loadCorpus();
 const count = (label: string) => entries.filter((e) => e.label === label).length;
@@ -20,6 +20,16 @@ for (const set of PRESET_SETS) {
   const other = entries.filter((e) => e.label === "real" && readings.some((r) => rerunsEntry(e, set.presets, r).rerun));
   console.log(`  real failures re-run under another reading of what the quotes leave out: ${other.length}${other.length ? ` (${other.map((e) => e.id).join(", ")})` : ""}`);
   for (const m of s.misses) console.log(`  miss ${m.id} [${m.label}/${m.category}] (${m.source}): ${m.text.replace(/\s+/g, " ").slice(0, 140)}`);
+  console.log("");
+}
+
+const heldOut = entries.filter(isHeldOut);
+if (heldOut.length > 0) {
+  console.log(`held out (collected after the signatures were last changed): ${heldOut.length} jobs`);
+  for (const set of PRESET_SETS) {
+    const s = score(heldOut, set);
+    console.log(`  preset ${s.name}: precision ${pct(s.precision)} (${s.flakesRerun}/${s.reruns}), recall ${pct(s.recall)} (${s.caught}/${s.targets}), ${s.falseReruns.length} false re-runs`);
+  }
   console.log("");
 }
 
