@@ -29,7 +29,6 @@ export interface OrgViewDeps {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-
 function send(res: ServerResponse, status: number, type: "html" | "json", body: string, headers: Record<string, string | string[]> = {}): true {
   res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type === "html" ? "text/html; charset=utf-8" : "application/json; charset=utf-8", ...headers });
   res.end(body);

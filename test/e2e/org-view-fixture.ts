@@ -44,7 +44,8 @@ function entry(repo: string, job: string, daysAgo: number, over: Partial<LedgerE
 }
 
 const catches = (repo: string, job: string, days: number[], over: Partial<LedgerEntry> = {}) => days.map((d) => entry(repo, job, d, over));
-const redRuns = (repo: string, job: string, days: number[]) => days.map((d) => entry(repo, job, d, { kind: "stayed-red", evidence: "failed on all 3 attempts", costSeconds: 600 }));
+const redRuns = (repo: string, job: string, days: number[], over: Partial<LedgerEntry> = {}) =>
+  days.map((d) => entry(repo, job, d, { kind: "stayed-red", evidence: "failed on all 3 attempts", costSeconds: 600, ...over }));
 
 /** Writes the org's ledger in a new DATA_DIR with the file ledger; returns the directory. */
 export async function seedOrg(): Promise<string> {
@@ -61,7 +62,11 @@ export async function seedLedger(ledger: Ledger): Promise<void> {
     ...catches("acme/web", EVIL_JOB, [2, 6], { category: "rule", evidence: `log matches ${EVIL_JOB}` }),
     ...redRuns("acme/web", "deploy", [3, 2, 1]),
   ]);
-  await ledger.add("acme/api", [...catches("acme/api", "integration", [1, 8, 15], { category: "rule", evidence: "log matches ETIMEDOUT" })]);
+  // acme/api's breaker trips after 5 red runs (its own breaker.after): 3 do not make "migrations" broken.
+  await ledger.add("acme/api", [
+    ...catches("acme/api", "integration", [1, 8, 15], { category: "rule", evidence: "log matches ETIMEDOUT", breakerAfter: 5 }),
+    ...redRuns("acme/api", "migrations", [3, 2, 1], { breakerAfter: 5 }),
+  ]);
   await ledger.add(SECRET_REPO, [...catches(SECRET_REPO, SECRET_JOB, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), ...redRuns(SECRET_REPO, "ledger-sync", [3, 2, 1])]);
   // A repo of another org that nobody here can read.
   await ledger.add("other/elsewhere", catches("other/elsewhere", "build", [1]));

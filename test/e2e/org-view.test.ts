@@ -216,6 +216,10 @@ describe("scoping", () => {
     // acme/web: 8 + 1 + 2 catches, acme/api: 3; the private repo's 11 are not in the sum.
     expect(org).toMatchObject({ catches30: 14, repositories: 3 });
     expect(org.broken.map((j: { job: string }) => j.job)).toEqual(["deploy"]);
+    // Each repo by its own breaker.after: acme/api's 3 red runs of "migrations" are below its 5.
+    const api = JSON.parse((await getJson(jar, "/api/v1/repos/acme/api/jobs")).text);
+    expect(api.thresholds).toEqual({ flakyCatches30: 2, brokenRedRuns: 5 });
+    expect(api.jobs.find((j: { job: string }) => j.job === "migrations")).toMatchObject({ health: "healthy", redStreak: 3 });
     const { jar: alice } = await signIn(bot, github, "alice");
     expect(JSON.parse((await getJson(alice, "/api/v1/org")).text)).toMatchObject({ catches30: 25, repositories: 4 });
     for (const path of ["/api/v1/repos", "/api/v1/org", "/api/v1/repos/acme/web/jobs", "/api/v1/repos/acme/api/jobs", "/dashboard", "/dashboard/repos/acme/web", "/dashboard/repos/acme/api"]) {
