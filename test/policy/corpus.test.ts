@@ -5,7 +5,7 @@
  * kept from falling back (`npm run eval` lists every miss).
  */
 import { readFileSync } from "node:fs";
-import { loadCorpus, PRESET_SETS, rerunsEntry, score, withEvalSummary } from "../helpers/corpus.js";
+import { isHeldOut, loadCorpus, PRESET_SETS, rerunsEntry, score, withEvalSummary } from "../helpers/corpus.js";
 
 const entries = loadCorpus();
 const real = entries.filter((e) => e.label === "real");
@@ -21,8 +21,20 @@ test("the corpus holds at least 100 jobs, flakes and real failures, each with a 
   }
 });
 
+/**
+ * Real failures whose text is GitHub's own message for a flake: a job that starves its runner gets
+ * the same "lost communication" or "provisioning" annotation as a runner GitHub lost. No reading of
+ * the text can tell them apart; the attempt limit and the breaker (3 runs red on every attempt) bound
+ * what re-running them costs. Found by the held-out corpus; each must still be re-run (so this list
+ * stays true) and must share its verdict with a flake of the corpus.
+ */
+const TEXT_CANNOT_TELL: Record<string, string> = {
+  "runner-lost-resources-exhausted-9823": "the job exhausted the hosted runner's resources",
+  "provisioning-disconnect-starved-fluentserializer-244": "the benchmarks starved the Windows runner",
+};
+
 describe("no real failure is re-run, however the parts the quote leaves out are read", () => {
-  test.each(real.map((e) => [`${e.id} (${e.source})`, e] as const))("%s", (_name, entry) => {
+  test.each(real.filter((e) => !(e.id in TEXT_CANNOT_TELL)).map((e) => [`${e.id} (${e.source})`, e] as const))("%s", (_name, entry) => {
     for (const assumeNoFailedStep of entry.failedStep === null ? [false, true] : [false]) {
       for (const emptyAnnotations of entry.kind === "log" ? [false, true] : [false]) {
         const r = rerunsEntry(entry, ["infrastructure", "network"], { assumeNoFailedStep, emptyAnnotations });
@@ -32,12 +44,27 @@ describe("no real failure is re-run, however the parts the quote leaves out are 
   });
 });
 
-test("recall per preset, with no false re-run", () => {
-  const floors: Record<string, number> = { infrastructure: 0.7, network: 0.9, "infrastructure + network": 0.85 };
-  const report = PRESET_SETS.map((set) => score(entries, set));
+test.each(Object.entries(TEXT_CANNOT_TELL))("%s (%s): re-run, with the verdict a flake of the corpus gets", (id) => {
+  const entry = real.find((e) => e.id === id)!;
+  const verdict = rerunsEntry(entry, ["infrastructure"]);
+  expect(verdict.rerun).toBe(true);
+  const signature = verdict.why.replace(/^.*?: infrastructure: /, "");
+  const twins = entries.filter((e) => e.label === "infrastructure" && rerunsEntry(e, ["infrastructure"]).why.endsWith(signature));
+  expect(twins.length).toBeGreaterThan(0);
+});
+
+// Floors that keep recall from falling back: the part the signatures were written against, and the
+// held-out part collected after them (its figures are the honest ones).
+test.each([
+  ["the part the signatures were written against", false, { infrastructure: 0.7, network: 0.9, "infrastructure + network": 0.85 }],
+  ["the held-out part", true, { infrastructure: 0.3, network: 0.6, "infrastructure + network": 0.5 }],
+] as const)("recall per preset on %s, and no false re-run but the listed ones", (_name, heldOut, floors) => {
+  const part = entries.filter((e) => isHeldOut(e) === heldOut);
+  expect(part.length).toBeGreaterThanOrEqual(100);
+  const report = PRESET_SETS.map((set) => score(part, set));
   console.log(report.map((s) => `${s.name}: precision ${(100 * s.precision).toFixed(1)}%, recall ${(100 * s.recall).toFixed(1)}% (${s.caught}/${s.targets})`).join("\n"));
   for (const s of report) {
-    expect(s.falseReruns).toEqual([]);
+    expect(s.falseReruns.map((f) => f.entry.id).filter((id) => !(id in TEXT_CANNOT_TELL))).toEqual([]);
     expect(s.recall).toBeGreaterThanOrEqual(floors[s.name]);
   }
 });
