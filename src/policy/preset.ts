@@ -109,6 +109,13 @@ const isWarning = (line: string) => /^\s*##\[warning\]/i.test(line);
  */
 const isLocal = (line: string) => /\b(localhost|127\.0\.0\.1|0\.0\.0\.0)\b|\[::1\]|\bhost(=|\s+name\s+)["'][a-z0-9_-]+["']/i.test(line);
 
+/**
+ * The runner wrote an error or a warning of its own (an action it could not download, a cache it
+ * could not save): it was there to report, so no failed step means something else, and an unknown
+ * line is not proof that it vanished.
+ */
+const reported = (log: string | null | undefined) => Boolean(log && /^\s*##\[(error|warning)\]/im.test(normalise(log)));
+
 export interface Hit {
   sig: Signature;
   line: string;
@@ -176,7 +183,7 @@ export function judgeByPresets(presets: readonly PresetName[], job: JobFacts, ev
   // Positive evidence only: a failed job with no failed step and no annotation at all lost its runner
   // before it could report (billing blocks, offline pools and cancellations leave an annotation). Its
   // log, when there is one, is read first: a real failure written there still wins.
-  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure");
+  const silent = annotations?.length === 0 && job.failedSteps.length === 0 && job.conclusion === "failure" && presets.includes("infrastructure") && !reported(evidence.log);
   if (evidence.log === undefined) return { need: "log" };
   if (evidence.log) {
     const tail = logTail(evidence.log);

@@ -108,12 +108,13 @@ export const SIGNATURES: Signature[] = [
     id: "action-download",
     category: "github",
     title: "an action could not be downloaded (GitHub 5xx or 429)",
-    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|name or service not known|connection attempt failed|an error occurred while sending the request|ssl connection could not be established|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://(codeload\\.github\\.com|api\\.github\\.com/repos)/`,
+    pattern: `(failed to download action|failed to resolve action download info)[^\\n]{0,300}(status code does not indicate success: (${HTTP_5XX}|429)|\\((${HTTP_5XX}|429)\\)|error: (service unavailable|internal server error|bad gateway|gateway time-?out)|name or service not known|connection attempt failed|an error occurred while sending the request|ssl connection could not be established|timed out|connection (was )?(reset|refused|closed))|can't use 'tar -xzf' extract archive file: [^\\n]*/_actions/_temp_|failed to download archive 'https://codeload\\.github\\.com/[^\\n]*after \\d+ attempts|an action could not be found at the uri 'https://(codeload\\.github\\.com|api\\.github\\.com/repos)/`,
     examples: [
       { text: "Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/master'. Error Response status code does not indicate success: 500 (Internal Server Error).", source: "actions/checkout#225" },
       { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/tarball/ec3a7ce113134d7a93b817d10a8272cb61118579'. Error: Response status code does not indicate success: 503 (Service Unavailable).", source: "actions/checkout#672" },
       { text: "Error: Failed to download archive 'https://codeload.github.com/dtolnay/rust-toolchain/tar.gz/29eef336d9b2848a0b548edc03f92a220660cdb8' after 1 attempts.", source: "rust-bitcoin/corepc#611" },
       { text: "Warning: Failed to download action 'https://api.github.com/repos/actions/checkout/zipball/50fbc622fc4ef5163becd7fab6573eac35f8462e'. Error: A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond.", source: "rust-lang/rust#78743" },
+      { text: "Failed to resolve action download info. Error: Service Unavailable\nRetrying in 27.493 seconds\nError: Failed to resolve action download info.", source: "googleapis/google-cloud-java#12055" },
     ],
   },
   {
@@ -151,11 +152,22 @@ export const SIGNATURES: Signature[] = [
     category: "github",
     title: "the Actions artifact service failed",
     pattern:
-      "failed to (create|finalize|upload|list|get|download)?\\w*artifact: (unable to make request|failed to make request after \\d+ attempts|unexpected token '<')|unable to upload chunk to https://pipelines\\.actions\\.githubusercontent\\.com|artifact download failed after \\d+ retries|request timeout: /twirp/github\\.actions\\.results\\.api\\.",
+      "failed to (create|finalize|upload|list|get|download)?\\w*artifact: (unable to make request|failed to make request after \\d+ attempts|unexpected token '<')|unable to upload chunk to https://pipelines\\.actions\\.githubusercontent\\.com|artifact download failed after \\d+ retries|request timeout: /twirp/github\\.actions\\.results\\.api\\.|unable to create a container for the artifact|unable to download and extract artifact: request timeout",
     examples: [
       { text: "Error: Failed to CreateArtifact: Unable to make request: ECONNRESET", source: "spdk/spdk#3809" },
       { text: "##[error]Failed to CreateArtifact: Failed to make request after 5 attempts: Request timeout: /twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact", source: "actions/upload-artifact#569" },
       { text: "Error: Failed to FinalizeArtifact: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON", source: "actions/upload-artifact#543" },
+      { text: "Error: Unable to create a container for the artifact artifact at https://pipelines.actions.githubusercontent.com/j744JdjP7hmWpDAk1yany53cI07tMYFojlKbSemW7bhUQQz7hi/_apis/pipelines/workflows/304930541/artifacts?api-version=6.0-preview", source: "actions/upload-artifact#135" },
+      { text: "Error: Unable to download artifact(s): Unable to download and extract artifact: Request timeout: /actions-results/2fcf99ae-275a-45de-87b8-2adcb1f0e46f/workflow-job-run-4cb2c808-9707-571c-50e6-0c4a359d2233/artifacts/pinniped-proxy-image.zip?se=2024-01-", source: "vmware-tanzu/kubeapps#7299" },
+    ],
+  },
+  {
+    id: "pages-deploy",
+    category: "github",
+    title: "GitHub Pages could not deploy, and says to try again",
+    pattern: "deployment failed, try again later",
+    examples: [
+      { text: "Error: Deployment failed, try again later.", source: "actions/deploy-pages#292" },
     ],
   },
   // git: transport failures talking to the git host.
@@ -174,11 +186,12 @@ export const SIGNATURES: Signature[] = [
     category: "git",
     title: "git's connection broke mid-transfer",
     pattern:
-      "rpc failed; (http 408 )?curl (16|18|28|55|56|92)\\b|fatal: early eof|unexpected disconnect while reading sideband packet|the remote end hung up unexpectedly|unable to access '[^']*': (failed to connect to|could not resolve host|operation timed out|connection timed out|gnutls_handshake\\(\\) failed|openssl ssl_(read|connect)|recv failure|empty reply from server)",
+      "rpc failed; (http 408 )?curl (16|18|28|55|56|92)\\b|fatal: early eof|unexpected disconnect while reading sideband packet|the remote end hung up unexpectedly|unable to access '[^']*': (failed to connect to|could not resolve host|couldn't resolve host|operation timed out|connection timed out|gnutls_handshake\\(\\) failed|openssl ssl_(read|connect)|recv failure|empty reply from server)",
     examples: [
       { text: "  Error: error: RPC failed; curl 92 HTTP/2 stream 0 was not closed cleanly: CANCEL (err 8)", source: "actions/checkout#1871" },
       { text: "  Error: fatal: early EOF", source: "actions/checkout#1871" },
       { text: "fatal: the remote end hung up unexpectedly", source: "13rac1/block-fixup-merge-action#10" },
+      { text: "fatal: unable to access 'https://github.com/choderalab/openpathsampling.git/': Couldn't resolve host 'github.com'", source: "openpathsampling/openpathsampling#333" },
     ],
   },
   // network: transient network and registry failures anywhere in the job (opt-in).
@@ -188,7 +201,7 @@ export const SIGNATURES: Signature[] = [
     title: "a host name could not be resolved (DNS)",
     // Only dotted names: "postgres" or "db" not resolving is a service container that never came up.
     pattern:
-      "temporary failure in name resolution|temporary failure resolving|could not resolve host:? [a-z0-9-]+\\.[a-z0-9.-]+|getaddrinfo (eai_again|enotfound) [a-z0-9-]+\\.[a-z0-9.-]+|lookup [a-z0-9-]+\\.[^\\s:]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception: [a-z0-9-]+\\.[a-z]|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
+      "temporary failure in name resolution|temporary failure resolving|(could not|couldn't) resolve host:? '?[a-z0-9-]+\\.[a-z0-9.-]+|getaddrinfo (eai_again|enotfound) [a-z0-9-]+\\.[a-z0-9.-]+|lookup [a-z0-9-]+\\.[^\\s:]+( on [^\\s]+)?: (no such host|server misbehaving)|getaddrinfow: no such host is known|unknownhostexception: [a-z0-9-]+\\.[a-z]|\\bunknown host [a-z0-9-]+\\.[a-z0-9.-]+",
     examples: [
       { text: "W: Failed to fetch http://deb.debian.org/debian/dists/unstable/InRelease  Temporary failure resolving 'deb.debian.org'", source: "actions/runner-images#6013" },
       { text: "Error: getaddrinfo EAI_AGAIN api.github.com", source: "einaregilsson/build-number#8" },
@@ -206,6 +219,16 @@ export const SIGNATURES: Signature[] = [
       { text: "npm ERR! code ECONNRESET\nnpm ERR! network aborted\nnpm ERR! network This is a problem related to network connectivity.", source: "actions/runner-images#3737" },
       { text: "##[error]Client network socket disconnected before secure TLS connection was established", source: "actions/upload-artifact#116" },
       { text: "Error: Exception in thread \"main\" java.net.SocketException: Connection reset", source: "MobilityData/gtfs-validator#1338" },
+    ],
+  },
+  {
+    id: "github-unreachable",
+    category: "network",
+    title: "github.com could not be reached",
+    // GitHub's hosts only: a job's own server that does not answer is a real failure.
+    pattern: "failed to connect to ([a-z0-9-]{1,63}\\.){0,3}(github\\.com|githubusercontent\\.com) port \\d+( after \\d+ ms)?: (couldn't connect to server|connection timed out|timed out)",
+    examples: [
+      { text: "Failed to connect to github.com port 443 after 9597 ms: Couldn't connect to server", source: "VowpalWabbit/vowpal_wabbit#4856" },
     ],
   },
   {
@@ -268,11 +291,12 @@ export const SIGNATURES: Signature[] = [
     id: "maven-gradle-repo",
     category: "network",
     title: "a Maven or Gradle repository answered 5xx or timed out",
-    pattern: `could not transfer (artifact|metadata) [^\\n]{0,500}(status code: ?(${HTTP_5XX}|429)|return code is: ?(${HTTP_5XX}|429)|\\b(${HTTP_5XX}) [a-z -]*(gateway|unavailable|error|timeout)|connection reset|read timed out|connect timed out)|could not (get|head) '[^']+'\\. received status code (${HTTP_5XX}|429) from server|received status code (${HTTP_5XX}|429) from server`,
+    pattern: `could not transfer (artifact|metadata) [^\\n]{0,500}(status code: ?(${HTTP_5XX}|429)|return code is: ?(${HTTP_5XX}|429)|\\b(${HTTP_5XX}) [a-z -]*(gateway|unavailable|error|timeout)|connection reset|read timed out|connect timed out)|could not (get|head) '[^']+'\\. received status code (${HTTP_5XX}|429) from server|received status code (${HTTP_5XX}|429) from server|could not (get|head) 'https?://[^']+'\\.\\s+> (no route to host|connect timed out|read timed out|connection reset)`,
     examples: [
       { text: "Could not transfer artifact org.apache-extras.beanshell:bsh:jar:2.0b6 from/to central (https://repo.maven.apache.org/maven2): Transfer failed for https://repo.maven.apache.org/maven2/org/apache-extras/beanshell/bsh/2.0b6/bsh-2.0b6.jar 503 between bytes timeout", source: "apache/pulsar#6231" },
       { text: "> Could not GET 'https://jcenter.bintray.com/com/google/errorprone/error_prone_annotations/2.0.18/error_prone_annotations-2.0.18.pom'. Received status code 504 from server: Gateway Time-out", source: "flutter/flutter#38915" },
       { text: "Could not transfer artifact org.jenkins-ci:jenkins:pom:1.26 from/to repo.jenkins-ci.org (http://repo.jenkins-ci.org/public/): Failed to transfer file: http://repo.jenkins-ci.org/public/org/jenkins-ci/jenkins/1.26/jenkins-1.26.pom. Return code is: 502 , ReasonPhrase:Bad Gateway.", source: "hub4j/github-api#344" },
+      { text: "> Could not download foojay-resolver-1.0.0.jar (org.gradle.toolchains:foojay-resolver:1.0.0)\n   > Could not get resource 'https://plugins.gradle.org/m2/org/gradle/toolchains/foojay-resolver/1.0.0/foojay-resolver-1.0.0.jar'.\n      > Could not GET 'https://plugins-artifacts.gradle.org/org.gradle.toolchains/foojay-resolver/1.0.0/78b86a47dfdf7697c9bd15da78983fd80da7247d6e02fc106bdf07e0388b60a8/foojay-resolver-1.0.0.jar'.\n         > No route to host", source: "gradle/actions#658" },
     ],
   },
   {
@@ -289,11 +313,12 @@ export const SIGNATURES: Signature[] = [
     id: "container-registry",
     category: "network",
     title: "a container registry answered 5xx",
-    pattern: `received unexpected http status: (${HTTP_5XX})|unexpected status( from (get|head|post|put) request to [^\\s]+)?: (${HTTP_5XX}) |unexpected status code https?://[^\\s]+: (${HTTP_5XX}) |error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)`,
+    pattern: `received unexpected http status: (${HTTP_5XX})|unexpected status( from (get|head|post|put) request to [^\\s]+)?: (${HTTP_5XX}) |unexpected status code https?://[^\\s]+: (${HTTP_5XX}) |error response from daemon: [^\\n]{0,300}\\b(${HTTP_5XX}) (internal server error|bad gateway|service unavailable|gateway time-?out)|failed to copy: cannot reuse body, request must be retried`,
     examples: [
       { text: "Error response from daemon: received unexpected HTTP status: 503 Service Unavailable", source: "EnricoMi/publish-unit-test-result-action#379" },
       { text: "Error response from daemon: Head \"https://registry-1.docker.io/v2/devopsinfra/action-pull-request/manifests/v0.5.5\": received unexpected HTTP status: 503 Service Unavailable", source: "devops-infra/action-pull-request#196" },
       { text: "buildx call failed with: error: failed to solve: rpc error: code = Unknown desc = unexpected status: 503 Service Unavailable", source: "docker/build-push-action#334" },
+      { text: "buildx failed with: error: failed to solve: failed to copy: cannot reuse body, request must be retried", source: "docker/build-push-action#626" },
     ],
   },
   {
@@ -326,6 +351,18 @@ export const SIGNATURES: Signature[] = [
       { text: "sql-server-express not installed. An error occurred during installation:\n The remote server returned an error: (524).", source: "Particular/install-sql-server-action#3" },
       { text: "Error: Exception in thread \"main\" java.io.IOException: Downloading from https://services.gradle.org/distributions/gradle-9.2.1-bin.zip failed: timeout (10000ms)", source: "apache/polaris#3381" },
       { text: "Error: Trusted publishing exchange failure: \nToken request failed: the index produced an unexpected\n503 response.", source: "pypa/gh-action-pypi-publish#239" },
+    ],
+  },
+  {
+    id: "tool-download",
+    category: "network",
+    title: "a setup action's download broke off, and its retries too",
+    // @actions/tool-cache's retry notice, then the same error as the last word: a retry that
+    // succeeded (and a later failure) does not match.
+    pattern: "(aborted|premature close)\\s+waiting \\d+ seconds before trying again\\s+(##\\[error\\]|error: )?(aborted|premature close)",
+    examples: [
+      { text: "Premature close\nWaiting 18 seconds before trying again\n##[error]Premature close", source: "actions/setup-node#132" },
+      { text: "Acquiring 19.6.0 - x64 from https://nodejs.org/dist/v19.6.0/node-v19.6.0-linux-x64.tar.gz\naborted\nWaiting 13 seconds before trying again\naborted\nWaiting 16 seconds before trying again\nError: aborted", source: "actions/setup-node#838" },
     ],
   },
   {

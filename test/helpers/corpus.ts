@@ -24,12 +24,14 @@ export interface CorpusEntry {
   failedStep: boolean | null;
   text: string;
   why: string;
-  /** Set on entries collected after the signatures were last changed: never seen while tuning them. */
+  /** When and how an entry was collected, for the entries added after the first corpus. */
   collected?: string;
+  /** Collected after the signatures were last changed, and never used to change them. */
+  heldOut?: boolean;
 }
 
-/** The held-out part: collected after the signatures were frozen, so its figures are not tuned. */
-export const isHeldOut = (e: CorpusEntry): boolean => (e.collected ?? "").includes("held-out");
+/** The held-out part: its figures are the ones no signature was tuned on. */
+export const isHeldOut = (e: CorpusEntry): boolean => e.heldOut === true;
 
 const CORPUS = join(process.cwd(), "test", "corpus");
 
@@ -62,6 +64,16 @@ export interface Reading {
  * failed step (the quote does not prove otherwise) and a log entry's annotations as unreadable;
  * `reading` judges them the other way.
  */
+/**
+ * A log quote as the raw log holds it. GitHub's web page shows the runner's `##[warning]` and
+ * `##[error]` lines as "Warning: " and "Error: ", and people quote what they see (or lose the `##`
+ * to Markdown); the bot reads the raw log. Only GitHub's capitalised form is read back: tools' own
+ * "warning:" and "WARNING:" lines are theirs.
+ */
+export function asRawLog(text: string): string {
+  return text.replace(/^(\s*)(?:##)?\[(warning|error)\]/gm, "$1##[$2]").replace(/^(\s*)Warning: /gm, "$1##[warning]");
+}
+
 export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], reading: Reading = {}): { rerun: boolean; why: string } {
   const assumeNoFailedStep = reading.assumeNoFailedStep ?? false;
   const noFailedStep = entry.failedStep === false || (entry.failedStep === null && assumeNoFailedStep);
@@ -70,12 +82,13 @@ export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], reading: 
     conclusion: entry.conclusion ?? "failure",
     failedStep: noFailedStep ? null : "Run step",
   });
+  const log = asRawLog(entry.text);
   const evidence: Evidence =
     entry.kind === "annotation"
       ? { annotations: [{ level: "failure", message: entry.text, title: null }], log: null, unread: { log: 404 } }
       : reading.emptyAnnotations
-        ? { annotations: [], log: entry.text }
-        : { annotations: null, log: entry.text, unread: { annotations: 404 } };
+        ? { annotations: [], log }
+        : { annotations: null, log, unread: { annotations: 404 } };
   const config = auto({ preset: presets });
   const verdict = judgeRun(run(), [failed], rulesOf(config), config, new Map([[failed.id, evidence]]));
   if (verdict.kind === "need") throw new Error(`entry ${entry.id}: the judge still asks for ${verdict.what}`);

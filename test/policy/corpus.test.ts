@@ -22,15 +22,16 @@ test("the corpus holds at least 100 jobs, flakes and real failures, each with a 
 });
 
 /**
- * Real failures whose text is GitHub's own message for a flake: a job that starves its runner gets
- * the same "lost communication" or "provisioning" annotation as a runner GitHub lost. No reading of
- * the text can tell them apart; the attempt limit and the breaker (3 runs red on every attempt) bound
- * what re-running them costs. Found by the held-out corpus; each must still be re-run (so this list
- * stays true) and must share its verdict with a flake of the corpus.
+ * Real failures whose text is GitHub's own message for a flake: a job that starves or kills its
+ * runner gets the same "lost communication", "provisioning" or "shutdown signal" message as a runner
+ * GitHub lost. No reading of the text can tell them apart; the attempt limit and the breaker (3 runs
+ * red on every attempt) bound what re-running them costs. Found by the held-out sets; each must still
+ * be re-run (so this list stays true) and must share its verdict with a flake of the corpus.
  */
 const TEXT_CANNOT_TELL: Record<string, string> = {
   "runner-lost-resources-exhausted-9823": "the job exhausted the hosted runner's resources",
   "provisioning-disconnect-starved-fluentserializer-244": "the benchmarks starved the Windows runner",
+  "runner-shutdown-deterministic-aidotnet": "a test shard killed its runner at the same point on every attempt",
 };
 
 describe("no real failure is re-run, however the parts the quote leaves out are read", () => {
@@ -53,15 +54,18 @@ test.each(Object.entries(TEXT_CANNOT_TELL))("%s (%s): re-run, with the verdict a
   expect(twins.length).toBeGreaterThan(0);
 });
 
-// Floors that keep recall from falling back: the part the signatures were written against, and the
-// held-out part collected after them (its figures are the honest ones).
-const FLOORS: [string, boolean, Record<string, number>][] = [
-  ["the part the signatures were written against", false, { infrastructure: 0.7, network: 0.9, "infrastructure + network": 0.85 }],
-  ["the held-out part", true, { infrastructure: 0.3, network: 0.6, "infrastructure + network": 0.5 }],
+// Floors that keep recall from falling back, per part: the first corpus (the signatures were written
+// against it), the sets collected later (each measured held out once, then used), and a held-out set
+// when there is one (collected after the signatures were last changed).
+const later = (e: (typeof entries)[number]) => e.collected !== undefined && !isHeldOut(e);
+const FLOORS: [string, (e: (typeof entries)[number]) => boolean, Record<string, number>][] = [
+  ["the first corpus", (e) => e.collected === undefined, { infrastructure: 0.65, network: 0.9, "infrastructure + network": 0.8 }],
+  ["the sets collected later", later, { infrastructure: 0.4, network: 0.55, "infrastructure + network": 0.55 }],
+  ...(entries.some(isHeldOut) ? [["the held-out set", isHeldOut, { infrastructure: 0.3, network: 0.3, "infrastructure + network": 0.3 }] as (typeof FLOORS)[number]] : []),
 ];
-test.each(FLOORS)("recall per preset on %s, and no false re-run but the listed ones", (_name, heldOut, floors) => {
-  const part = entries.filter((e) => isHeldOut(e) === heldOut);
-  expect(part.length).toBeGreaterThanOrEqual(100);
+test.each(FLOORS)("recall per preset on %s, and no false re-run but the listed ones", (_name, inPart, floors) => {
+  const part = entries.filter(inPart);
+  expect(part.length).toBeGreaterThanOrEqual(50);
   const report = PRESET_SETS.map((set) => score(part, set));
   console.log(report.map((s) => `${s.name}: precision ${(100 * s.precision).toFixed(1)}%, recall ${(100 * s.recall).toFixed(1)}% (${s.caught}/${s.targets})`).join("\n"));
   for (const s of report) {

@@ -70,6 +70,11 @@ describe("near misses: what a real failure or the code under test writes is neve
     ["a yarn package that does not exist", 'error An unexpected error occurred: "https://registry.yarnpkg.com/left-padd: Request failed \\"404 Not Found\\"".'],
     ["an artifact name taken", "Error: Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run"],
     ["a git 404 from a missing repository", "remote: Repository not found.\nfatal: repository 'https://github.com/o/missing/' not found"],
+    ["the job's own server, not GitHub, unreachable", "curl: Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server"],
+    ["a look-alike host that is not GitHub's", "Failed to connect to notgithub.com.example port 443 after 75002 ms: Couldn't connect to server"],
+    ["a setup download that broke off once, then went through", "aborted\nWaiting 13 seconds before trying again\nExtracting ...\nAdding to the cache ...\nFAIL src/app.test.ts"],
+    ["a Gradle repository refusing the credentials (401)", "> Could not get resource 'https://maven.pkg.github.com/o/r/com/x/1.0/x-1.0.pom'.\n   > Could not GET 'https://maven.pkg.github.com/o/r/com/x/1.0/x-1.0.pom'. Received status code 401 from server: Unauthorized"],
+    ["an action that does not exist (404)", "Failed to resolve action download info. Error: Not Found"],
   ])("%s", (_name, text) => {
     for (let run = 0; run < 2; run++) {
       const v = judgeByPresets(BOTH, job(), asLog(text));
