@@ -51,6 +51,16 @@ export const PRESET_SETS: { name: string; presets: PresetName[]; targets: Label[
   { name: "infrastructure + network", presets: ["infrastructure", "network"], targets: ["infrastructure", "network"] },
 ];
 
+/**
+ * A log quote as the raw log holds it. GitHub's web page shows the runner's `##[warning]` lines as
+ * "Warning: ", and people quote what they see (or lose the `##` to Markdown); the bot reads the raw
+ * log, where a warning proves no flake. Only that capitalised form is read back: tools' own
+ * "warning:" and "WARNING:" lines, and every "Error: ", are the tools' words.
+ */
+export function asRawLog(text: string): string {
+  return text.replace(/^(\s*)(?:##)?\[(warning|error)\]/gm, "$1##[$2]").replace(/^(\s*)Warning: /gm, "$1##[warning]");
+}
+
 /** How the parts of a job an entry does not quote are read. */
 export interface Reading {
   /** `failedStep: null` (the quote does not say) judged as a job with no failed step. */
@@ -64,16 +74,6 @@ export interface Reading {
  * failed step (the quote does not prove otherwise) and a log entry's annotations as unreadable;
  * `reading` judges them the other way.
  */
-/**
- * A log quote as the raw log holds it. GitHub's web page shows the runner's `##[warning]` and
- * `##[error]` lines as "Warning: " and "Error: ", and people quote what they see (or lose the `##`
- * to Markdown); the bot reads the raw log. Only GitHub's capitalised form is read back: tools' own
- * "warning:" and "WARNING:" lines are theirs.
- */
-export function asRawLog(text: string): string {
-  return text.replace(/^(\s*)(?:##)?\[(warning|error)\]/gm, "$1##[$2]").replace(/^(\s*)Warning: /gm, "$1##[warning]");
-}
-
 export function rerunsEntry(entry: CorpusEntry, presets: PresetName[], reading: Reading = {}): { rerun: boolean; why: string } {
   const assumeNoFailedStep = reading.assumeNoFailedStep ?? false;
   const noFailedStep = entry.failedStep === false || (entry.failedStep === null && assumeNoFailedStep);
