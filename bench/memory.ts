@@ -3,45 +3,16 @@
  * start-up), each sent the same 3,000 irrelevant signed webhooks at 32 in flight; RSS read from /proc
  * at rest and after. Rounds alternate which server goes first. Part of `npm run bench`.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FakeGitHub } from "../test/e2e/fake-github.js";
-import { E2E_APP_ID, startBot, type Bot } from "../test/e2e/server.js";
-import { buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
+import { startBot } from "../test/e2e/server.js";
+import { noActionEvents, sendAll, statusMiB } from "./load.js";
 
 const EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 3000);
 const IN_FLIGHT = Number(process.env.BENCH_MEMORY_IN_FLIGHT ?? 32);
 const ROUNDS = Number(process.env.BENCH_MEMORY_ROUNDS ?? 3);
 /** Another build's lib/main.js (e.g. a worktree of an older commit), measured in the same rounds. */
 const BASELINE = process.env.BENCH_MEMORY_BASELINE;
-
-function statusMiB(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-const recent = () => new Date(Date.now() - 3_600_000).toISOString();
-/** A passing run, a plain comment, another app's check run: nothing for the bot to do. */
-const irrelevant = (): [string, unknown][] => [
-  ["workflow_run", workflowRunEvent({ conclusion: "success", created_at: recent() })],
-  ["issue_comment", commentEvent("Looks good to me, thanks!")],
-  ["check_run", { ...buttonEvent({ appId: E2E_APP_ID + 1 }), action: "completed" }],
-];
-
-async function load(target: Bot): Promise<number> {
-  const events = irrelevant();
-  let next = 0;
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < EVENTS) {
-        const [name, payload] = events[next++ % events.length];
-        if ((await target.send(name, payload)) !== 200) errors++;
-      }
-    }),
-  );
-  return errors;
-}
 
 type Server = "bot" | "empty" | "baseline";
 const NAMES: Record<Server, string> = { bot: "rerun-bot", empty: "empty Probot app", baseline: `rerun-bot at ${BASELINE}` };
@@ -68,7 +39,7 @@ export async function memoryUnderLoad(github: FakeGitHub): Promise<{ rows: Memor
       try {
         await settle();
         const rest = statusMiB(target.proc.pid!, "VmRSS");
-        const errors = await load(target);
+        const { errors } = await sendAll(target, noActionEvents(), EVENTS, IN_FLIGHT);
         await settle();
         rows.push({ round, server, rest, after: statusMiB(target.proc.pid!, "VmRSS"), peak: statusMiB(target.proc.pid!, "VmHWM"), errors });
         console.error(`memory round ${round}/${ROUNDS}: ${server} done`);

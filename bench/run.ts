@@ -3,35 +3,18 @@
  * same signed webhooks from loopback, in alternating rounds; then GitHub calls per event type,
  * counted by the fake GitHub. Bounded in time; prints a Markdown table.
  */
-import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { FakeGitHub } from "../test/e2e/fake-github.js";
 import { E2E_APP_ID, startBot, type Bot } from "../test/e2e/server.js";
 import { apiJob, apiRun, buttonEvent, commentEvent, workflowRunEvent } from "../test/helpers/events.js";
 import { memoryTable, memoryUnderLoad } from "./memory.js";
+import { noActionEvents, recent, sendAll, statusMiB } from "./load.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const PER_ROUND = Number(process.env.BENCH_EVENTS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DEADLINE = Date.now() + Number(process.env.BENCH_MAX_SECONDS ?? 240) * 1000;
-
-const recent = () => new Date(Date.now() - 3_600_000).toISOString();
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** Events that need no action from the bot: a passing run, a plain comment, another app's check run. */
-function noActionEvents(): [string, unknown][] {
-  const other = buttonEvent({ appId: E2E_APP_ID + 1 });
-  return [
-    ["workflow_run", workflowRunEvent({ conclusion: "success", created_at: recent() })],
-    ["issue_comment", commentEvent("Looks good to me, thanks!")],
-    ["check_run", { ...other, action: "completed" }],
-  ];
-}
 
 interface Round {
   seconds: number;
@@ -41,22 +24,9 @@ interface Round {
 }
 
 async function round(target: Bot, events: [string, unknown][]): Promise<Round> {
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < PER_ROUND) {
-        const [name, payload] = events[next++ % events.length];
-        const t = performance.now();
-        const status = await target.send(name, payload);
-        latencies.push(performance.now() - t);
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies, rss: rssMiB(target.proc.pid!), errors };
+  const { latencies, errors } = await sendAll(target, events, PER_ROUND, CONCURRENCY);
+  return { seconds: (performance.now() - started) / 1000, latencies, rss: statusMiB(target.proc.pid!), errors };
 }
 
 const pct = (xs: number[], p: number) => {
