@@ -32551,12 +32551,12 @@ var require_ClusterSubscriberGroup = __commonJS({
           const failedAttempts = currentAttempts + 1;
           this.failedAttemptsByNode.set(nodeKey, failedAttempts);
           const attempts = Math.min(failedAttempts, _ClusterSubscriberGroup.MAX_RETRY_ATTEMPTS);
-          const backoff = Math.min(_ClusterSubscriberGroup.BASE_BACKOFF_MS * 2 ** attempts, _ClusterSubscriberGroup.MAX_BACKOFF_MS);
-          const jitter = Math.floor((Math.random() - 0.5) * (backoff * 0.5));
-          const delay = Math.max(0, backoff + jitter);
-          debug("Failed to connect subscriber for %s. Refreshing slots in %dms", nodeKey, delay);
+          const backoff2 = Math.min(_ClusterSubscriberGroup.BASE_BACKOFF_MS * 2 ** attempts, _ClusterSubscriberGroup.MAX_BACKOFF_MS);
+          const jitter = Math.floor((Math.random() - 0.5) * (backoff2 * 0.5));
+          const delay2 = Math.max(0, backoff2 + jitter);
+          debug("Failed to connect subscriber for %s. Refreshing slots in %dms", nodeKey, delay2);
           this.subscriberGroupEmitter.emit("subscriberConnectFailed", {
-            delay,
+            delay: delay2,
             error
           });
         };
@@ -33656,11 +33656,11 @@ var require_cluster2 = __commonJS({
           this.emit("-node", redis, nodeKey);
           this.refreshSlotsCache(refreshSlotsCacheCallback);
         });
-        this.subscriberGroupEmitter.on("subscriberConnectFailed", ({ delay, error }) => {
+        this.subscriberGroupEmitter.on("subscriberConnectFailed", ({ delay: delay2, error }) => {
           this.emit("error", error);
           setTimeout(() => {
             this.refreshSlotsCache(refreshSlotsCacheCallback);
-          }, delay);
+          }, delay2);
         });
         this.subscriberGroupEmitter.on("moved", () => {
           this.refreshSlotsCache(refreshSlotsCacheCallback);
@@ -52917,9 +52917,9 @@ function semanticProblems(auto) {
   };
   patterns(["auto"], auto);
   check(["auto", "branches"], auto.branches, filterPatternError, "branch filter pattern");
-  (auto.rules ?? []).forEach((rule, i) => {
-    patterns(["auto", "rules", i], rule);
-    check(["auto", "rules", i, "branches"], rule.branches, filterPatternError, "branch filter pattern");
+  (auto.rules ?? []).forEach((rule2, i) => {
+    patterns(["auto", "rules", i], rule2);
+    check(["auto", "rules", i, "branches"], rule2.branches, filterPatternError, "branch filter pattern");
   });
   if (auto.rules !== void 0) {
     for (const key of FLAT_RULE_KEYS) {
@@ -53162,6 +53162,7 @@ var MemoryStore = class {
 // src/domain/conclusions.ts
 var FAILED_JOB_CONCLUSIONS = ["failure", "timed_out"];
 var FAILED_RUN_CONCLUSIONS = ["failure", "timed_out", "cancelled"];
+var DEFAULT_AUTO_CONCLUSIONS = ["failure", "timed_out"];
 var FAILED_JOB = new Set(FAILED_JOB_CONCLUSIONS);
 var FAILED_RUN = new Set(FAILED_RUN_CONCLUSIONS);
 function isFailedJob(job) {
@@ -53507,6 +53508,7 @@ function failedJobsRefusal(run2, now) {
 }
 
 // src/util/duration.ts
+var DURATION_PATTERN = "^[1-9][0-9]{0,4}[smh]$";
 var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5 };
 function durationMs(text, maxMs = 6 * 36e5) {
   const m = /^([1-9][0-9]{0,4})([smh])$/.exec(text ?? "");
@@ -54133,52 +54135,52 @@ var hasFilters = (r) => r.jobs.length > 0 || r.ignoreJobs.length > 0 || r.steps.
 function rulesNeedJobs(rules, auto) {
   return auto["max-failed-jobs"] > 0 || rules.some((r) => hasFilters(r) || needsAnnotations(r) || needsLog(r)) || rules.length > 1;
 }
-function ruleAppliesToRun(rule, run2) {
-  return passesFilter(rule.workflows, [], ...workflowNames(run2)) && passesFilterPatterns(rule.branches, run2.headBranch);
+function ruleAppliesToRun(rule2, run2) {
+  return passesFilter(rule2.workflows, [], ...workflowNames(run2)) && passesFilterPatterns(rule2.branches, run2.headBranch);
 }
 function unreadOf(evidence) {
   const say = (what, why) => why === void 0 ? [] : why === "budget" ? [`${what}: not read (evidence budget)`] : [what === "log" && why === 410 ? "log gone (410)" : `${what}: ${why}`];
   return [...say("annotations", evidence.unread?.annotations), ...say("log", evidence.unread?.log)];
 }
 var EXIT_CODE = /Process completed with exit code (\d+)\./;
-function stepVerdict(rule, job) {
+function stepVerdict(rule2, job) {
   for (const step of job.failedSteps) {
-    if (rule.steps.length > 0 && !matchesAny(rule.steps, step)) return `failed step "${step}" is not in steps`;
-    if (matchesAny(rule.ignoreSteps, step)) return `failed step "${step}" is in ignore-steps`;
+    if (rule2.steps.length > 0 && !matchesAny(rule2.steps, step)) return `failed step "${step}" is not in steps`;
+    if (matchesAny(rule2.ignoreSteps, step)) return `failed step "${step}" is in ignore-steps`;
   }
   return null;
 }
 var annotationText2 = (list) => list.map((a) => a.title ? `${a.title}: ${a.message}` : a.message).join("\n");
-function tryRule(rule, job, evidence) {
-  if (!passesFilter(rule.jobs, rule.ignoreJobs, job.name)) return { no: "job name is filtered out" };
+function tryRule(rule2, job, evidence) {
+  if (!passesFilter(rule2.jobs, rule2.ignoreJobs, job.name)) return { no: "job name is filtered out" };
   const noFailedStep = job.failedSteps.length === 0 && job.conclusion === "failure";
   if (!noFailedStep) {
-    const steps = stepVerdict(rule, job);
+    const steps = stepVerdict(rule2, job);
     if (steps) return { no: steps };
   }
-  if (!needsAnnotations(rule) && !needsLog(rule)) {
-    return { match: hasFilters(rule) ? "job and step filters" : "every failure counts (no evidence asked for)", category: "rule" };
+  if (!needsAnnotations(rule2) && !needsLog(rule2)) {
+    return { match: hasFilters(rule2) ? "job and step filters" : "every failure counts (no evidence asked for)", category: "rule" };
   }
   let finding;
-  if (rule.presets.length > 0) {
-    const p = judgeByPresets(rule.presets, job, evidence);
+  if (rule2.presets.length > 0) {
+    const p = judgeByPresets(rule2.presets, job, evidence);
     if ("need" in p) return p;
     finding = p.finding;
     const { outcome } = p.finding;
     if (outcome === "infrastructure" || outcome === "network") return { match: describeFinding(p.finding), category: outcome, finding };
   }
   const no = (why) => ({ no: finding ? finding.outcome === "real" && finding.signature ? `${finding.signature.title} (never retried by a preset)` : describeFinding(finding) : why, finding });
-  if (rule.annotations.length > 0 || rule.exitCodes.length > 0) {
+  if (rule2.annotations.length > 0 || rule2.exitCodes.length > 0) {
     if (evidence.annotations === void 0) return { need: "annotations" };
     const text = annotationText2(evidence.annotations ?? []);
     const exit = EXIT_CODE.exec(text);
-    if (exit && rule.exitCodes.includes(Number(exit[1]))) return { match: `exit code ${exit[1]}`, category: "rule" };
-    const found2 = findPattern(rule.annotations, text);
+    if (exit && rule2.exitCodes.includes(Number(exit[1]))) return { match: `exit code ${exit[1]}`, category: "rule" };
+    const found2 = findPattern(rule2.annotations, text);
     if (found2) return { match: `annotation matches /${found2}/`, category: "rule" };
   }
-  if (rule.logPatterns.length > 0) {
+  if (rule2.logPatterns.length > 0) {
     if (evidence.log === void 0) return { need: "log" };
-    const found2 = findPattern(rule.logPatterns, logTail(evidence.log ?? ""));
+    const found2 = findPattern(rule2.logPatterns, logTail(evidence.log ?? ""));
     if (found2) return { match: `log matches /${found2}/`, category: "rule" };
   }
   return no("no evidence matched");
@@ -54186,13 +54188,13 @@ function tryRule(rule, job, evidence) {
 function judgeJob(job, rules, evidence) {
   const misses = [];
   let finding;
-  for (const rule of rules) {
-    const r = tryRule(rule, job, evidence);
+  for (const rule2 of rules) {
+    const r = tryRule(rule2, job, evidence);
     if ("need" in r) return { kind: "need", job, what: r.need };
     const unread = unreadOf(evidence);
-    if ("match" in r) return { kind: "flake", job, rule, evidence: r.match, category: r.category, unread, ...r.finding ? { finding: r.finding } : {} };
+    if ("match" in r) return { kind: "flake", job, rule: rule2, evidence: r.match, category: r.category, unread, ...r.finding ? { finding: r.finding } : {} };
     if (r.finding && (!finding || finding.outcome !== "real" && r.finding.outcome === "real")) finding = r.finding;
-    misses.push(`${rule.label}: ${r.no}`);
+    misses.push(`${rule2.label}: ${r.no}`);
   }
   const why = rules.length === 1 ? misses[0].replace(/^[^:]+: /, "") : misses.join("; ");
   return { kind: "real", job, why, outcome: finding?.outcome === "real" ? "real" : "unknown", unread: unreadOf(evidence), ...finding ? { finding } : {} };
@@ -54388,11 +54390,11 @@ function evidenceOf(verdicts, why) {
 var need = (what) => ({ kind: "need", what });
 function decide(f) {
   const { run: run2 } = f;
-  const body = (verdicts2, maxAttempts2, why2, resets2 = []) => ({
+  const body = (verdicts2, maxAttempts3, why2, resets2 = []) => ({
     jobs: f.jobs ?? null,
     verdicts: verdicts2,
     attempt: run2.runAttempt + 1,
-    maxAttempts: maxAttempts2,
+    maxAttempts: maxAttempts3,
     why: why2,
     evidence: evidenceOf(verdicts2, why2),
     resets: resets2
@@ -54414,31 +54416,31 @@ function decide(f) {
   if ((judge || trips.length > 0) && f.jobs === void 0) return need("jobs");
   const gone = (atNow, why2, b2) => f.ownRerun && atNow === run2.runAttempt + 1 ? { kind: "rerun-now", infrastructure: false, made: true, ...b2 } : stop(why2, b2);
   let verdicts = [];
-  let maxAttempts = f.prejudged?.maxAttempts ?? auto["max-attempts"];
+  let maxAttempts2 = f.prejudged?.maxAttempts ?? auto["max-attempts"];
   let why = f.prejudged?.why ?? "no rule asks about jobs, so every failure counts as a flake";
   let deciding = screen.rules;
   let resets = [];
   if (f.jobs) {
     const jobs = f.jobs;
     const atNow = Math.max(run2.runAttempt, ...jobs.map((j) => j.runAttempt ?? 1));
-    if (atNow > run2.runAttempt) return gone(atNow, `the run was re-run (it is at attempt ${atNow})`, body([], maxAttempts, why));
+    if (atNow > run2.runAttempt) return gone(atNow, `the run was re-run (it is at attempt ${atNow})`, body([], maxAttempts2, why));
     if (trips.length > 0) {
       const tripMap = new Map(trips.map((t) => [`${t.workflow}\0${t.job}`, t]));
       resets = passedTripped(run2.name, jobs.filter((j) => j.conclusion === "success").map((j) => j.name), tripMap);
       for (const name of resets) tripMap.delete(`${run2.name}\0${name}`);
       const broken = breakerRefusal(run2.name, jobs.filter(isFailedJob).map((j) => j.name), tripMap, config2.breaker.after);
-      if (broken) return refuse2(broken, body([], maxAttempts, broken.message, resets));
+      if (broken) return refuse2(broken, body([], maxAttempts2, broken.message, resets));
     }
     if (judge) {
       const verdict = judgeRun(run2, jobs, screen.rules, auto, f.evidence ?? /* @__PURE__ */ new Map());
       if (verdict.kind === "need") return { kind: "need", what: verdict.what, job: verdict.job };
       verdicts = verdict.verdicts;
-      if (verdict.kind === "refuse") return refuse2(verdict.refusal, body(verdicts, maxAttempts, verdict.refusal.message, resets));
-      ({ why, maxAttempts } = verdict);
+      if (verdict.kind === "refuse") return refuse2(verdict.refusal, body(verdicts, maxAttempts2, verdict.refusal.message, resets));
+      ({ why, maxAttempts: maxAttempts2 } = verdict);
       deciding = verdicts.flatMap((v) => v.kind === "flake" ? [v.rule] : []);
     }
   }
-  const b = { ...body(verdicts, maxAttempts, why, resets), ...f.prejudged ? { evidence: f.prejudged.evidence } : {} };
+  const b = { ...body(verdicts, maxAttempts2, why, resets), ...f.prejudged ? { evidence: f.prejudged.evidence } : {} };
   const current = f.jobs ? null : f.current;
   if (current === void 0) return need("current");
   if (current) {
@@ -54763,8 +54765,8 @@ function classifyAnswer(a, nowMs) {
 }
 var DEFAULT_RETRY = { baseMs: 3e4, maxDelayMs: 15 * 6e4, giveUpAfterMs: 6 * 36e5 };
 function nextTryAt(tries, firstFailedMs, nowMs, retryAfterMs, s) {
-  const backoff = Math.min(s.baseMs * 2 ** Math.max(tries - 1, 0), s.maxDelayMs);
-  const at = nowMs + Math.max(backoff, retryAfterMs ?? 0);
+  const backoff2 = Math.min(s.baseMs * 2 ** Math.max(tries - 1, 0), s.maxDelayMs);
+  const at = nowMs + Math.max(backoff2, retryAfterMs ?? 0);
   return at - firstFailedMs > s.giveUpAfterMs ? null : at;
 }
 function retrySettings(env) {
@@ -55332,7 +55334,7 @@ async function retryLater(x, error, decided) {
   const rateLimited = error.kind.kind === "retry" && error.kind.why === "rate-limit";
   const retryAfterMs = error.kind.kind === "retry" ? error.kind.retryAfterMs : null;
   const attempt = plan.attempt || run2.runAttempt + 1;
-  const maxAttempts = plan.maxAttempts || x.work?.maxAttempts || x.config?.auto["max-attempts"] || attempt;
+  const maxAttempts2 = plan.maxAttempts || x.work?.maxAttempts || x.config?.auto["max-attempts"] || attempt;
   deps.metrics.countRerun("auto", false, false);
   if (!deps.schedule) {
     await x.claim.retryable();
@@ -55355,11 +55357,11 @@ async function retryLater(x, error, decided) {
   const spent = decided !== void 0 || (x.work?.spent ?? false);
   const judged = decided !== void 0 || (x.work?.judged ?? false);
   const delayWaited = decided !== void 0 || (x.work?.delayWaited ?? false);
-  const full = await schedule(x, { ...plan, attempt, maxAttempts }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
+  const full = await schedule(x, { ...plan, attempt, maxAttempts: maxAttempts2 }, new Date(at), { holds: x.work?.holds ?? 0, tries, firstFailedAt, spent, delayWaited, judged });
   if (full) return refuse(x, plan, { kind: "refused", refusal: backlogRefusal(full) });
   x.log.info({ repo, run: run2.id, tries, at: new Date(at).toISOString(), status: error.status }, `GitHub trouble: re-run asked for again later (${error.message})`);
   const problem2 = error.status ? `GitHub answered ${error.status}` : error.message;
-  await reportOn(x, { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts, since: new Date(firstFailedAt) }, plan).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
+  await reportOn(x, { kind: "retrying", at: new Date(at), problem: problem2, rateLimited, attempt, maxAttempts: maxAttempts2, since: new Date(firstFailedAt) }, plan).catch((err) => x.log.error({ repo, run: run2.id, err: String(err) }, "could not report the retry"));
 }
 async function schedule(x, plan, at, o) {
   const { deps, run: run2 } = x;
@@ -56121,12 +56123,12 @@ function neverMatching(auto) {
     if (why) at(["auto", "ignore-jobs"], `can never match: ${why}`);
     return problems;
   }
-  auto.rules.forEach((rule, i) => {
-    const why = excludesEveryJob(rule.jobs, rule["ignore-jobs"]);
+  auto.rules.forEach((rule2, i) => {
+    const why = excludesEveryJob(rule2.jobs, rule2["ignore-jobs"]);
     if (why) at(["auto", "rules", i], `rule can never match: ${why}`);
-    const last = rule.branches.at(-1);
+    const last = rule2.branches.at(-1);
     if (last !== void 0 && /^!\*\*+$/.test(last)) at(["auto", "rules", i, "branches"], "rule can never match: the last pattern excludes every branch");
-    const shadow = auto.rules.slice(0, i).findIndex((earlier) => !hasEvidence(earlier) && (filtersOf(earlier) === CATCH_ALL || filtersOf(earlier) === filtersOf(rule)));
+    const shadow = auto.rules.slice(0, i).findIndex((earlier) => !hasEvidence(earlier) && (filtersOf(earlier) === CATCH_ALL || filtersOf(earlier) === filtersOf(rule2)));
     if (shadow >= 0) at(["auto", "rules", i], `rule can never match: rule ${shadow + 1} before it matches every job it could (first match decides)`);
   });
   return problems;
@@ -56704,12 +56706,226 @@ function routeTemplate(url) {
   return path2.replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}").replace(/\/\d+(?=\/|$)/g, "/{id}").replace(/\/(collaborators|users)\/[^/]+/g, "/$1/{username}").replace(/\/contents\/.*$/, "/contents/{path}");
 }
 
+// src/config/schema.ts
+var stringList = (description, maxItems, maxLength) => ({
+  type: "array",
+  description,
+  maxItems,
+  items: { type: "string", minLength: 1, maxLength },
+  default: []
+});
+var globList = (description) => stringList(description, 50, 200);
+var patternList = (description) => stringList(description, 20, 500);
+var PRESETS = ["infrastructure", "network"];
+var presetDescription = "Built-in signatures (see the README): `infrastructure` re-runs runner losses, GitHub-side errors and git transport failures; `network` (opt-in) re-runs DNS failures, connection resets and timeouts, and package registries answering 5xx. One name or a list: [infrastructure, network].";
+var ruleKeys = {
+  preset: {
+    anyOf: [
+      { enum: [...PRESETS] },
+      { type: "array", items: { enum: [...PRESETS] }, minItems: 1, maxItems: PRESETS.length, uniqueItems: true }
+    ],
+    description: presetDescription
+  },
+  jobs: globList("Globs on job names this rule judges; empty = all."),
+  "ignore-jobs": globList("Jobs this rule never matches."),
+  steps: globList("Globs on failed step names: every failed step of the job must match one (e.g. 'Set up job')."),
+  "ignore-steps": globList("A failed step matching one of these is a real failure for this rule (e.g. '*test*')."),
+  annotations: patternList("RE2 patterns on the job's failure annotations (GitHub's own verdict: runner lost, exit codes, ...)."),
+  "log-patterns": patternList("RE2 patterns on the last 64 KiB of the job's log."),
+  "exit-codes": {
+    type: "array",
+    description: "Exit codes from the job's 'Process completed with exit code N.' annotation, e.g. [137, 143].",
+    maxItems: 20,
+    items: { type: "integer", minimum: 0, maximum: 255 },
+    default: []
+  }
+};
+var delay = {
+  type: "string",
+  pattern: DURATION_PATTERN,
+  description: "Wait this long before re-running (30s, 2m, 1h; at most 6h), so a re-run does not land in the outage that failed the run."
+};
+var backoff = {
+  type: "number",
+  minimum: 1,
+  maximum: 10,
+  description: "Multiply the delay by this for each later attempt (2: 1m, 2m, 4m, ...)."
+};
+var maxAttempts = {
+  type: "integer",
+  minimum: 2,
+  maximum: 50,
+  description: "Re-run while the run's attempt number is below this. GitHub caps a run at 50 re-runs."
+};
+var rule = {
+  type: "object",
+  additionalProperties: false,
+  description: "Failed jobs this rule matches are flakes. The first rule that matches a failed job decides it.",
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 100, description: "Shown on the check run when the rule matches." },
+    ...ruleKeys,
+    workflows: globList("Workflow names or file paths this rule applies to; empty = all."),
+    branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `!`), as in `on.push.branches`; empty = all."),
+    "max-attempts": { ...maxAttempts, description: "This rule's attempt limit; defaults to auto.max-attempts." },
+    delay: { ...delay, description: "This rule's delay before a re-run; defaults to auto.delay." },
+    backoff: { ...backoff, description: "This rule's backoff factor; defaults to auto.backoff." }
+  }
+};
+var configSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/rerun-bot/rerun-bot/schema/rerun.schema.json",
+  title: "rerun-bot configuration (.github/rerun.yml)",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    _extends: {
+      type: "string",
+      description: "Inherit from another repo's config, e.g. `.github` or `my-org/.github:rerun.yml`."
+    },
+    auto: {
+      type: "object",
+      description: "Automatic re-runs of failed workflow runs.",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: "boolean", default: false, description: "Automatic re-runs are opt-in." },
+        "max-attempts": { ...maxAttempts, default: 3 },
+        delay,
+        backoff: { ...backoff, default: 1 },
+        ...ruleKeys,
+        rules: {
+          type: "array",
+          description: "Ordered retry rules, instead of the flat keys (preset, jobs, steps, annotations, log-patterns, exit-codes).",
+          maxItems: 20,
+          items: rule
+        },
+        events: {
+          type: "array",
+          description: "Triggering events whose runs may be re-run (push, pull_request, schedule, merge_group, ...); empty = all but merge_group.",
+          maxItems: 30,
+          items: { type: "string", pattern: "^[a-z_]{1,50}$" },
+          default: []
+        },
+        "ignore-events": {
+          type: "array",
+          description: "Triggering events whose runs are never re-run.",
+          maxItems: 30,
+          items: { type: "string", pattern: "^[a-z_]{1,50}$" },
+          default: []
+        },
+        workflows: globList("Workflow names or file paths (.github/workflows/ci.yml), globs allowed; empty = all."),
+        "ignore-workflows": globList("Workflows never re-run automatically."),
+        branches: globList("GitHub filter patterns on the run's head branch (`*`, `**`, `?`, `+`, `[]`, `!`); empty = all."),
+        conclusions: {
+          type: "array",
+          description: "Run conclusions that count as failed.",
+          items: { enum: [...FAILED_RUN_CONCLUSIONS] },
+          uniqueItems: true,
+          minItems: 1,
+          default: DEFAULT_AUTO_CONCLUSIONS
+        },
+        budget: {
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          description: "Automatic re-runs at most, so a broken repo or a storm cannot spend the installation's rate limit.",
+          properties: {
+            "per-hour": { type: "integer", minimum: 1, maximum: 1e3, default: 30, description: "Per repo, per clock hour (UTC)." },
+            "per-commit": { type: "integer", minimum: 1, maximum: 200, default: 10, description: "Per head commit, over all its runs." }
+          }
+        },
+        "max-failed-jobs": {
+          type: "integer",
+          minimum: 0,
+          maximum: 1e3,
+          default: 0,
+          description: "More failed jobs than this means a real break or an outage: no re-run (0 = no limit)."
+        },
+        "fork-privileged": {
+          type: "boolean",
+          default: false,
+          description: "Also re-run pull_request_target runs whose head is a fork (they run with write tokens)."
+        },
+        "dry-run": {
+          type: "boolean",
+          default: false,
+          description: "Decide and report exactly as usual (check run, comments), but never call a re-run endpoint."
+        },
+        notify: {
+          enum: ["check-run", "pr-comment"],
+          default: "check-run",
+          description: "check-run: report on the bot's check run only; pr-comment: also one PR comment after the final attempt."
+        }
+      }
+    },
+    dashboard: {
+      type: "boolean",
+      default: false,
+      description: "Keep one issue in this repo up to date with its flaky jobs, the CI time re-runs cost and the jobs the breaker stopped."
+    },
+    breaker: {
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      description: "A job that failed on every attempt of this many runs in a row is broken, not flaky: no automatic re-run while it fails.",
+      properties: {
+        after: {
+          type: "integer",
+          minimum: 0,
+          maximum: 20,
+          default: 3,
+          description: "Runs in a row that stayed red on every attempt before the breaker trips (0 = never)."
+        }
+      }
+    },
+    commands: {
+      type: "object",
+      description: "PR comment commands (/rerun).",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: "boolean", default: true },
+        "dry-run": {
+          type: "boolean",
+          default: false,
+          description: "Commands and the re-run button reply with what they would re-run, without re-running."
+        },
+        permission: {
+          enum: [...ROLES],
+          default: "write",
+          description: "The least repository role that may use the commands and the re-run button."
+        },
+        "allow-author": {
+          type: "boolean",
+          default: false,
+          description: "The pull request's author may /rerun its failed jobs without the role, within author-budget re-runs per commit (never pull_request_target runs)."
+        },
+        "author-budget": {
+          type: "integer",
+          minimum: 1,
+          maximum: 10,
+          default: 3,
+          description: "Re-runs the PR's author may ask for per commit, with allow-author."
+        },
+        "rerequest-apps": {
+          type: "array",
+          description: "Slugs of other CI apps (e.g. circleci-checks) whose failed check suites /rerun also re-requests.",
+          maxItems: 20,
+          items: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,99}$" },
+          default: []
+        }
+      }
+    }
+  }
+};
+
 // src/policy/job-health.ts
-var DEFAULT_THRESHOLDS = { flakyCatches30: 2, brokenRedRuns: 3 };
+var AFTER = configSchema.properties.breaker.properties.after;
+var DEFAULT_THRESHOLDS = { flakyCatches30: 2, brokenRedRuns: AFTER.default };
 function repoThresholds(entries, base = DEFAULT_THRESHOLDS) {
   for (let i = entries.length - 1; i >= 0; i--) {
     const after = entries[i].breakerAfter;
-    if (typeof after === "number" && Number.isInteger(after) && after >= 0 && after <= 20) return { ...base, brokenRedRuns: after };
+    if (typeof after === "number" && Number.isInteger(after) && after >= AFTER.minimum && after <= AFTER.maximum) return { ...base, brokenRedRuns: after };
   }
   return base;
 }

@@ -3,6 +3,8 @@
  * stopped it, flaky when it was caught often enough lately, healthy otherwise. The thresholds are
  * returned with the verdict, so a page can say what decided it.
  */
+import { configSchema } from "../config/schema.js";
+
 export type Health = "healthy" | "flaky" | "broken";
 
 export interface HealthThresholds {
@@ -12,8 +14,10 @@ export interface HealthThresholds {
   brokenRedRuns: number;
 }
 
-/** The breaker's default `after` (config/schema.ts) and two catches a month. */
-export const DEFAULT_THRESHOLDS: HealthThresholds = { flakyCatches30: 2, brokenRedRuns: 3 };
+const AFTER = configSchema.properties.breaker.properties.after;
+
+/** The breaker's default `after` and two catches a month. */
+export const DEFAULT_THRESHOLDS: HealthThresholds = { flakyCatches30: 2, brokenRedRuns: AFTER.default };
 
 /**
  * A repo is judged by its own `breaker.after`, as the bot last recorded it in the ledger (entries
@@ -22,7 +26,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = { flakyCatches30: 2, brokenR
 export function repoThresholds(entries: { breakerAfter?: number }[], base: HealthThresholds = DEFAULT_THRESHOLDS): HealthThresholds {
   for (let i = entries.length - 1; i >= 0; i--) {
     const after = entries[i].breakerAfter;
-    if (typeof after === "number" && Number.isInteger(after) && after >= 0 && after <= 20) return { ...base, brokenRedRuns: after };
+    if (typeof after === "number" && Number.isInteger(after) && after >= AFTER.minimum && after <= AFTER.maximum) return { ...base, brokenRedRuns: after };
   }
   return base;
 }
